@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what building and testing tinydocker needs on a fresh Debian machine (as root).
+# Idempotent: packages already present are left alone.
+set -euo pipefail
+packages=(busybox-static)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,22 @@
+using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Runtime.State;
+
+namespace TinyDocker.Cli.Commands;
+
+/// <summary>`prune`: removes what runs that were killed left behind.</summary>
+internal static class PruneCommand
+{
+    public static void Register(CommandLineApplication app) => app.Command("prune", cmd =>
+    {
+        cmd.Description = "Remove state left behind by containers whose tool was killed; live containers are untouched.";
+        cmd.HelpOption("-h|--help");
+        cmd.OnExecute(() =>
+        {
+            foreach (var name in StateRoot.Prune(StateRoot.Current))
+            {
+                Console.WriteLine($"removed {name}");
+            }
+            return 0;
+        });
+    });
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Runtime.Spec;
+using TinyDocker.Runtime.State;
+
+namespace TinyDocker.Cli.Commands;
+
+/// <summary>`ps`: the live containers, as a table or JSON.</summary>
+internal static class PsCommand
+{
+    public static void Register(CommandLineApplication app) => app.Command("ps", cmd =>
+    {
+        cmd.Description = "List running containers.";
+        cmd.HelpOption("-h|--help");
+        var all = cmd.Option("-a|--all", "Also list what killed runs left behind (removed by `prune`).", CommandOptionType.NoValue);
+        var format = cmd.Option("--format <FORMAT>", "table (default) or json.", CommandOptionType.SingleValue);
+        cmd.OnExecute(() =>
+        {
+            var containers = StateRoot.List(StateRoot.Current).Where(c => c.Running || all.HasValue()).ToArray();
+            switch (format.Value() ?? "table")
+            {
+                case "json":
+                    Console.WriteLine(JsonSerializer.Serialize(containers, SpecJson.Default.ContainerInfoArray));
+                    break;
+                case "table":
+                    PrintTable(containers);
+                    break;
+                default:
+                    throw new CommandParsingException(cmd, $"unknown format `{format.Value()}`: use table or json");
+            }
+            return 0;
+        });
+    });
+
+    private static void PrintTable(IReadOnlyList<ContainerInfo> containers)
+    {
+        var rows = containers.Select(c => new[]
+        {
+            c.Name, c.Pid == 0 ? "-" : c.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            c.Running ? "running" : "stale", c.Image, c.Command,
+        }).Prepend(["NAME", "PID", "STATUS", "IMAGE", "COMMAND"]).ToList();
+        int[] widths = Enumerable.Range(0, 5).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        foreach (var row in rows)
+        {
+            Console.WriteLine(string.Join("  ", row.Select((cell, i) => i == 4 ? cell : cell.PadRight(widths[i]))).TrimEnd());
+        }
+    }
+}

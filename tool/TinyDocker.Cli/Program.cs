@@ -1,0 +1,28 @@
+using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Cli;
+using TinyDocker.Cli.Commands;
+using TinyDocker.Runtime;
+
+// The init mode is internal: it is dispatched before any parsing, so it loads as little as possible.
+if (args is [InitCommand.Verb, var specPath])
+{
+    return InitCommand.Run(specPath);
+}
+
+var app = new CommandLineApplication
+{
+    Name = "dotnet tinydocker",
+    Description = "Runs commands in throwaway overlay containers: no daemon, nothing left behind, the image never changed.",
+};
+app.HelpOption("-h|--help");
+app.VersionOption("--version", ThisAssembly.AssemblyInformationalVersion);
+RunCommand.Register(app);
+PsCommand.Register(app);
+PruneCommand.Register(app);
+app.OnExecute(() =>
+{
+    app.ShowHelp();
+    return ExitCodes.TinyDockerError;
+});
+
+return CliErrors.Execute(app, RunCommand.SeparateCommand(app, args));

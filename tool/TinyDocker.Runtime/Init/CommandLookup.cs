@@ -1,0 +1,37 @@
+// Runs in: the container's init, before pivot_root (paths are looked up under the new root).
+using TinyDocker.Runtime.Mounts;
+
+namespace TinyDocker.Runtime.Init;
+
+/// <summary>Finds the command's executable inside the container, as execvp would, with the container's PATH.</summary>
+public static class CommandLookup
+{
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /// <summary>The path to execute (inside the container), or an exception with exit 127.</summary>
+    public static string Find(string root, string command, IReadOnlyList<string> env, string workingDir)
+    {
+        if (command.Contains('/'))
+        {
+            return command; // relative to the working directory or absolute; exec reports what is wrong
+        }
+        string path = env.LastOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..] ?? DefaultPath;
+        string? notExecutable = null;
+        foreach (var dir in path.Split(':'))
+        {
+            string inContainer = Path.Combine(dir.Length == 0 ? workingDir : dir.StartsWith('/') ? dir : Path.Combine(workingDir, dir), command);
+            var file = new FileInfo(RootPath.Resolve(root, inContainer));
+            if (!file.Exists)
+            {
+                continue;
+            }
+            if ((file.UnixFileMode & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+            {
+                return inContainer;
+            }
+            notExecutable ??= inContainer;
+        }
+        return notExecutable
+               ?? throw new TinyDockerException($"`{command}`: executable file not found in $PATH", ExitCodes.NotFound);
+    }
+}

@@ -1,0 +1,72 @@
+// Runs in: the container's init (PID 1 of the new PID namespace), in the container's own
+// mount namespace, before the command exists. Nothing here may touch the host's mount table:
+// the plan's first step makes "/" recursively private.
+using TinyDocker.Runtime.Interop;
+using static Tmds.Linux.LibC;
+
+namespace TinyDocker.Runtime.Mounts;
+
+/// <summary>The one loop that applies a mount plan, in order.</summary>
+internal static class MountApplier
+{
+    public static void Apply(IReadOnlyList<MountOp> plan, string root)
+    {
+        foreach (var op in plan)
+        {
+            switch (op)
+            {
+                case MakePrivate p:
+                    Sys.Mount(null, p.Path, null, (ulong)(MountFlags.Recursive) | MS_PRIVATE, null);
+                    break;
+                case MakeDir d:
+                    MakeDirs(d.InRoot ? RootPath.Resolve(root, d.Path) : d.Path, d.Mode);
+                    break;
+                case MountFs m:
+                    Sys.Mount(m.Source, m.InRoot ? RootPath.Resolve(root, m.Target) : m.Target, m.FsType, (ulong)m.Flags, m.Data);
+                    break;
+                case MakeCharDevice c:
+                    Sys.Mknod(RootPath.Resolve(root, c.Path), Sys.S_IFCHR | c.Mode, Sys.MakeDev(c.Major, c.Minor));
+                    break;
+                case MakeSymlink l:
+                    Sys.Symlink(l.Target, RootPath.Resolve(root, l.Path));
+                    break;
+                case PivotRoot r:
+                    Pivot(r.NewRoot);
+                    break;
+                default:
+                    throw new InvalidOperationException($"unknown mount operation {op}");
+            }
+        }
+    }
+
+    private static void MakeDirs(string path, uint mode)
+    {
+        // Parents first; RootPath has already resolved every existing component inside the root.
+        string? parent = Path.GetDirectoryName(path);
+        if (parent is not null && parent != path && !Directory.Exists(parent))
+        {
+            MakeDirs(parent, mode);
+        }
+        Sys.MkdirIfMissing(path, mode);
+    }
+
+    /// <summary>
+    /// pivot_root(".", ".") stacks the old root on top of the new one; detaching it then leaves
+    /// only the new root, with no directory for the old root to linger in (runc does the same).
+    /// </summary>
+    private static void Pivot(string newRoot)
+    {
+        int fd = Sys.Open(newRoot, O_RDONLY | O_DIRECTORY);
+        try
+        {
+            Sys.Fchdir(fd);
+            Sys.PivotRoot(".", ".");
+            Sys.Umount(".", MNT_DETACH);
+            Sys.Chdir("/");
+        }
+        finally
+        {
+            Sys.Close(fd);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using TinyDocker.Runtime.Spec;
+
+namespace TinyDocker.Runtime.Mounts;
+
+/// <summary>
+/// Turns a spec into the ordered list of mount operations the container's init applies.
+/// Pure: no syscalls, so it is unit-tested without root.
+/// </summary>
+public static class MountPlanner
+{
+    private const MountFlags Nsd = MountFlags.NoSuid | MountFlags.NoDev;
+    private const MountFlags Nsde = Nsd | MountFlags.NoExec;
+
+    /// <summary>The container's scratch tmpfs: upper and work layers and the merged root live here.</summary>
+    public static string ScratchDir(ContainerSpec spec) => Path.Combine(spec.StateDir, "rw");
+
+    /// <summary>Where the merged root is mounted, before pivot_root.</summary>
+    public static string RootDir(ContainerSpec spec) => Path.Combine(ScratchDir(spec), "root");
+
+    public static IReadOnlyList<MountOp> Plan(ContainerSpec spec)
+    {
+        string rw = ScratchDir(spec);
+        string root = RootDir(spec);
+        var ops = new List<MountOp>
+        {
+            // Before any other mount: nothing done below may propagate to the host.
+            new MakePrivate("/"),
+            new MakeDir(rw, InRoot: false),
+            new MountFs("tmpfs", "tinydocker", rw, false, MountFlags.None, "mode=0755"),
+            new MakeDir($"{rw}/upper", false),
+            new MakeDir($"{rw}/work", false),
+            new MakeDir(root, false),
+            new MountFs("overlay", "overlay", root, false, MountFlags.None,
+                OverlayData(spec.Layers, $"{rw}/upper", $"{rw}/work")),
+        };
+        if (spec.HostRootImage)
+        {
+            // The host root is the image: hide the other containers' state beneath it.
+            ops.Add(new MakeDir(spec.StateRoot, true));
+            ops.Add(new MountFs("tmpfs", "tinydocker", spec.StateRoot, true, Nsde, "mode=0755,size=16k"));
+        }
+        ops.AddRange(Proc());
+        ops.AddRange(Dev());
+        ops.Add(new MakeDir("/sys", true));
+        ops.Add(new MountFs("sysfs", "sysfs", "/sys", true, Nsde | MountFlags.ReadOnly, null));
+        ops.Add(new MakeDir("/tmp", true));
+        ops.Add(new MountFs("tmpfs", "tmpfs", "/tmp", true, Nsd, "mode=1777"));
+        if (spec.SharedDir is { } shared && shared != "/")
+        {
+            // Last, so that a current directory below /tmp or /dev is not hidden by those mounts.
+            ops.Add(new MakeDir($"{rw}/shared-upper", false));
+            ops.Add(new MakeDir($"{rw}/shared-work", false));
+            ops.Add(new MakeDir(shared, true));
+            ops.Add(new MountFs("overlay", "overlay", shared, true, MountFlags.None,
+                OverlayData([shared], $"{rw}/shared-upper", $"{rw}/shared-work")));
+        }
+        ops.Add(new MakeDir(spec.WorkingDir, true));
+        ops.Add(new PivotRoot(root));
+        return ops;
+    }
+
+    /// <summary>The overlay option string; every path in it has passed <see cref="SpecValidator.CheckOverlayPath"/>.</summary>
+    public static string OverlayData(IReadOnlyList<string> lowers, string upper, string work)
+        => $"lowerdir={string.Join(':', lowers)},upperdir={upper},workdir={work}";
+
+    private static IEnumerable<MountOp> Proc() =>
+    [
+        new MakeDir("/proc", true),
+        new MountFs("proc", "proc", "/proc", true, Nsde, null),
+    ];
+
+    private static IEnumerable<MountOp> Dev()
+    {
+        yield return new MakeDir("/dev", true);
+        yield return new MountFs("tmpfs", "tmpfs", "/dev", true, MountFlags.NoSuid | MountFlags.StrictAtime, "mode=0755,size=65536k");
+        foreach (var (name, major, minor) in new (string, uint, uint)[]
+                 { ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0) })
+        {
+            yield return new MakeCharDevice($"/dev/{name}", major, minor, 0b110_110_110);
+        }
+        yield return new MakeDir("/dev/pts", true);
+        yield return new MountFs("devpts", "devpts", "/dev/pts", true, MountFlags.NoSuid | MountFlags.NoExec,
+            "newinstance,ptmxmode=0666,mode=0620");
+        yield return new MakeSymlink("/dev/ptmx", "pts/ptmx");
+        yield return new MakeDir("/dev/shm", true);
+        yield return new MountFs("tmpfs", "shm", "/dev/shm", true, Nsde, "mode=1777,size=65536k");
+        yield return new MakeDir("/dev/mqueue", true);
+        yield return new MountFs("mqueue", "mqueue", "/dev/mqueue", true, Nsde, null);
+        yield return new MakeSymlink("/dev/fd", "/proc/self/fd");
+        yield return new MakeSymlink("/dev/stdin", "/proc/self/fd/0");
+        yield return new MakeSymlink("/dev/stdout", "/proc/self/fd/1");
+        yield return new MakeSymlink("/dev/stderr", "/proc/self/fd/2");
+    }
+}

@@ -1,0 +1,79 @@
+using TinyDocker.Runtime.Spec;
+
+namespace TinyDocker.Runtime.State;
+
+/// <summary>
+/// The state root: one directory per container, holding <c>lock</c> (flocked by the live
+/// supervisor for the container's whole life), <c>spec.json</c> and <c>pid</c>. A directory
+/// whose lock nobody holds was left by a killed run and is what `prune` removes.
+/// </summary>
+public static class StateRoot
+{
+    public const string DefaultPath = "/run/tinydocker";
+    public const string EnvironmentVariable = "TINYDOCKER_ROOT";
+
+    /// <summary>The state root this process uses: <c>$TINYDOCKER_ROOT</c>, else /run/tinydocker.</summary>
+    public static string Current
+        => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } root
+            ? Path.GetFullPath(root)
+            : DefaultPath;
+
+    public static IReadOnlyList<ContainerInfo> List(string root)
+    {
+        var result = new List<ContainerInfo>();
+        foreach (var dir in ContainerDirs(root))
+        {
+            string name = Path.GetFileName(dir);
+            bool running = ContainerState.IsLocked(dir);
+            ContainerSpec? spec = null;
+            try
+            {
+                spec = SpecJson.Read(Path.Combine(dir, ContainerState.SpecFile));
+            }
+            catch (Exception e) when (e is IOException or System.Text.Json.JsonException or TinyDockerException)
+            {
+                // Being created or half removed; listed with what is known.
+            }
+            int.TryParse(TryRead(Path.Combine(dir, ContainerState.PidFile)), out int pid);
+            result.Add(new ContainerInfo(
+                name,
+                pid,
+                spec is null ? "?" : spec.HostRootImage ? "(host root)" : string.Join(':', spec.Layers),
+                spec is null ? "?" : string.Join(' ', spec.Command),
+                new DirectoryInfo(dir).CreationTimeUtc,
+                running));
+        }
+        return result.OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Removes every container directory no live run holds; returns their names.</summary>
+    public static IReadOnlyList<string> Prune(string root)
+    {
+        var removed = new List<string>();
+        foreach (var dir in ContainerDirs(root))
+        {
+            if (ContainerState.TryReclaim(dir))
+            {
+                removed.Add(Path.GetFileName(dir));
+            }
+        }
+        return removed;
+    }
+
+    private static IEnumerable<string> ContainerDirs(string root)
+        => Directory.Exists(root)
+            ? Directory.EnumerateDirectories(root).Where(d => new DirectoryInfo(d).LinkTarget is null)
+            : [];
+
+    private static string? TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
