@@ -1,0 +1,79 @@
+using System.Diagnostics;
+
+namespace TinyDocker.Testing;
+
+/// <summary>
+/// Runs the real dotnet-tinydocker binary as a user would, against a state root of its own
+/// (removed, with anything left in it, on Dispose). TINYDOCKER_EXE names another build of the
+/// tool to test, e.g. the NativeAOT one; otherwise the build beside the test assembly is used.
+/// </summary>
+public sealed class TinyTool : IDisposable
+{
+    public TinyTool()
+    {
+        StateRoot = $"/run/tinydocker-test-{Guid.NewGuid():N}"[..40];
+    }
+
+    /// <summary>This tool's TINYDOCKER_ROOT.</summary>
+    public string StateRoot { get; }
+
+    public static string Executable
+        => Environment.GetEnvironmentVariable("TINYDOCKER_EXE") is { Length: > 0 } exe
+            ? exe
+            : Path.Combine(AppContext.BaseDirectory, "dotnet-tinydocker");
+
+    public ProcessStartInfo StartInfo(IEnumerable<string> args, string? workingDirectory = null)
+    {
+        var psi = new ProcessStartInfo(Executable)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        psi.Environment["TINYDOCKER_ROOT"] = StateRoot;
+        return psi;
+    }
+
+    /// <summary>Runs the tool to completion (at most <paramref name="timeout"/>), feeding it <paramref name="stdin"/>.</summary>
+    public ToolResult Run(IEnumerable<string> args, string? stdin = null, string? workingDirectory = null, TimeSpan? timeout = null)
+    {
+        using var p = Process.Start(StartInfo(args, workingDirectory))!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            p.StandardInput.Write(stdin);
+        }
+        p.StandardInput.Close();
+        if (!p.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
+        {
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+            throw new TimeoutException($"tinydocker {string.Join(' ', args)} did not finish in time");
+        }
+        return new ToolResult(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public ToolResult Run(params string[] args) => Run((IEnumerable<string>)args);
+
+    /// <summary>Starts the tool and returns at once; the caller waits for or kills the process (by its pid).</summary>
+    public Process Start(params string[] args) => Process.Start(StartInfo(args))!;
+
+    /// <summary>Names of the entries in the state root (empty when it does not exist).</summary>
+    public IReadOnlyList<string> StateEntries()
+        => Directory.Exists(StateRoot) ? Directory.EnumerateFileSystemEntries(StateRoot).Select(e => Path.GetFileName(e)).ToList() : [];
+
+    public void Dispose()
+    {
+        if (Directory.Exists(StateRoot))
+        {
+            Run("prune");
+            Directory.Delete(StateRoot, recursive: true);
+        }
+    }
+}
