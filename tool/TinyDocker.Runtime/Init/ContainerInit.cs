@@ -16,7 +16,6 @@ public static class ContainerInit
     /// <summary>The init's whole life; its return value is the container's exit code.</summary>
     public static int Run(string specPath)
     {
-        var stderr = Console.Error; // loaded now: after pivot_root no assembly can be loaded
         try
         {
             // First: die with the supervisor's thread. Then wait for its go (EOF: it died already).
@@ -53,7 +52,9 @@ public static class ContainerInit
         }
         catch (TinyDockerException e)
         {
-            stderr.WriteLine($"tinydocker: {e.Message}");
+            // Straight to fd 2: System.Console would load an assembly on first write, which a
+            // JIT-compiled init cannot do once the old root is gone (seen: FileNotFoundException).
+            Sys.WriteAll(2, $"tinydocker: {e.Message}\n");
             return e.ExitCode;
         }
     }
