@@ -43,10 +43,12 @@ public static class ContainerInit
             // Everything up to the pivot, then the command looked up under the new root, then the pivot.
             MountApplier.Apply(plan.Take(plan.Count - 1).ToList(), root);
             string executable = CommandLookup.Find(root, spec.Command[0], spec.Env, spec.WorkingDir);
+            // Held open for the container's life: the host's only way to its upper layer after the pivot.
+            int scratchFd = Sys.Open(MountPlanner.ScratchDir(spec), O_PATH | O_DIRECTORY);
             MountApplier.Apply([plan[^1]], root);
             Sys.Chdir(spec.WorkingDir);
             Sys.Umask(0b000_010_010);
-            int code = reaper.Run(executable, spec.Command, spec.Env, spec.User);
+            int code = reaper.Run(executable, spec.Command, spec.Env, spec.User, scratchFd);
             reaper.WaitForExitPermission();
             return code;
         }
