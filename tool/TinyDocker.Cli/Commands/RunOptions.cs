@@ -24,4 +24,8 @@ internal sealed class RunOptions
     public required CommandOption StopTimeout { get; init; }
     public required CommandOption KeepUpper { get; init; }
     public required CommandOption JsonStatus { get; init; }
+    public required CommandOption CapAdd { get; init; }
+    public required CommandOption CapDrop { get; init; }
+    public required CommandOption Privileged { get; init; }
+    public required CommandOption SecurityOpt { get; init; }
 }

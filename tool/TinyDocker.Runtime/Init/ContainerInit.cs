@@ -22,6 +22,8 @@ public static class ContainerInit
             Sys.SetParentDeathSignal(SIGKILL);
             Sys.SetCloseOnExec(InitProtocol.ControlFd);
             Sys.SetCloseOnExec(InitProtocol.ReportFd);
+            // Whatever else the tool inherited without O_CLOEXEC must not reach the command.
+            Sys.CloseOnExecFrom(3);
             var spec = SpecJson.Read(specPath);
             if (Sys.ReadByte(InitProtocol.ControlFd) != InitProtocol.Go)
             {
@@ -38,7 +40,8 @@ public static class ContainerInit
                 Sys.LoopbackUp();
             }
             string root = MountPlanner.RootDir(spec);
-            var plan = MountPlanner.Plan(spec);
+            var plan = MountPlanner.Plan(spec, CgroupHierarchies.FromMountInfo(File.ReadAllText("/proc/self/mountinfo")));
+            var confinement = new Confinement(spec);
             using var reaper = new Reaper(ContainerRunner.ForwardedSignals);
             // Everything up to the pivot, then the command looked up under the new root, then the pivot.
             MountApplier.Apply(plan.Take(plan.Count - 1).ToList(), root);
@@ -48,7 +51,7 @@ public static class ContainerInit
             MountApplier.Apply([plan[^1]], root);
             Sys.Chdir(spec.WorkingDir);
             Sys.Umask(0b000_010_010);
-            int code = reaper.Run(executable, spec.Command, spec.Env, spec.User, scratchFd);
+            int code = reaper.Run(executable, spec.Command, spec.Env, confinement, scratchFd);
             reaper.WaitForExitPermission();
             return code;
         }
