@@ -1,0 +1,44 @@
+using TinyDocker.Runtime.Security;
+
+namespace TinyDocker.Runtime.Tests;
+
+public sealed class CapabilitiesTests
+{
+    [Fact]
+    public void The_default_is_dockers_fourteen()
+    {
+        var set = Capabilities.Resolve([], []);
+
+        Assert.Equal(14, set.Length);
+        Assert.DoesNotContain("SYS_ADMIN", set);
+        Assert.Equal(0xa80425fbUL, Capabilities.Mask(set)); // CapBnd of a docker container
+    }
+
+    [Fact]
+    public void Names_are_taken_with_or_without_cap_in_any_case()
+    {
+        var set = Capabilities.Resolve(["cap_sys_admin", "NET_ADMIN"], ["CAP_MKNOD", "chown"]);
+
+        Assert.Contains("SYS_ADMIN", set);
+        Assert.Contains("NET_ADMIN", set);
+        Assert.DoesNotContain("MKNOD", set);
+        Assert.DoesNotContain("CHOWN", set);
+    }
+
+    [Fact]
+    public void All_works_both_ways_as_in_docker()
+    {
+        Assert.Equal(["KILL"], Capabilities.Resolve(["KILL"], ["ALL"]));
+        var all = Capabilities.Resolve(["ALL"], ["SYS_ADMIN"]);
+        Assert.Equal(Capabilities.Names.Length - 1, all.Length);
+        Assert.DoesNotContain("SYS_ADMIN", all);
+    }
+
+    [Fact]
+    public void An_unknown_name_is_bad_input()
+    {
+        var e = Assert.Throws<TinyDockerException>(() => Capabilities.Resolve(["SYS_WIZARD"], []));
+        Assert.Equal(125, e.ExitCode);
+        Assert.Contains("SYS_WIZARD", e.Message, StringComparison.Ordinal);
+    }
+}
