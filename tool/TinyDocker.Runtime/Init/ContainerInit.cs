@@ -22,6 +22,9 @@ public static class ContainerInit
             Sys.SetParentDeathSignal(SIGKILL);
             Sys.SetCloseOnExec(InitProtocol.ControlFd);
             Sys.SetCloseOnExec(InitProtocol.ReportFd);
+            // The main thread takes the command's credentials before spawning it; without this the
+            // command could then open /proc/1/mem and /proc/1/fd of its init, whose other threads keep root.
+            Sys.SetNotDumpable();
             // Whatever else the tool inherited without O_CLOEXEC must not reach the command.
             Sys.CloseOnExecFrom(3);
             var spec = SpecJson.Read(specPath);

@@ -10,7 +10,7 @@ namespace TinyDocker.Runtime.Interop;
 /// </summary>
 internal static unsafe partial class Sys
 {
-    private const int PR_CAPBSET_DROP = 24, PR_CAP_AMBIENT = 47, PR_CAP_AMBIENT_CLEAR_ALL = 4;
+    private const int PR_SET_DUMPABLE = 4, PR_CAPBSET_DROP = 24, PR_CAP_AMBIENT = 47, PR_CAP_AMBIENT_CLEAR_ALL = 4;
     private const uint LINUX_CAPABILITY_VERSION_3 = 0x2008_0522;
     private const uint SECCOMP_SET_MODE_FILTER = 1;
     private const uint CLOSE_RANGE_CLOEXEC = 1 << 2;
@@ -32,6 +32,18 @@ internal static unsafe partial class Sys
         }
         int errno = LastErrno;
         return errno == Errno.EINVAL ? false : throw new SyscallException($"prctl(PR_CAPBSET_DROP, {cap})", null, errno);
+    }
+
+    /// <summary>
+    /// Makes this process non-dumpable: /proc/PID/{root,fd,mem,environ} and ptrace then need
+    /// CAP_SYS_PTRACE, which the command does not have. An execve makes the command dumpable again.
+    /// </summary>
+    public static void SetNotDumpable()
+    {
+        if (prctl_(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        {
+            throw new SyscallException("prctl(PR_SET_DUMPABLE)", null, LastErrno);
+        }
     }
 
     public static void ClearAmbientCapabilities()
