@@ -77,6 +77,7 @@ internal sealed class Reaper : IDisposable
                 errno == Errno.ENOENT || errno == Errno.ENOTDIR ? ExitCodes.NotFound : ExitCodes.CannotExecute);
         }
         _child = pid;
+        PhaseTrace.Mark("init", "command spawned");
         Sys.WriteAll(InitProtocol.ReportFd, InitProtocol.StartedLine(pid, scratchFd));
         if (_pending != 0)
         {
@@ -100,10 +101,12 @@ internal sealed class Reaper : IDisposable
                 throw new TinyDockerException("the command vanished without an exit status");
             }
         }
+        PhaseTrace.Mark("init", "command reaped");
         Sys.Kill(-1, SIGKILL);
         while (Sys.Wait(-1, out _) > 0)
         {
         }
+        PhaseTrace.Mark("init", "the rest killed and reaped");
         Sys.WriteAll(InitProtocol.ReportFd, InitProtocol.ExitedLine(commandStatus));
         return ExitCodes.FromWaitStatus(commandStatus);
     }
