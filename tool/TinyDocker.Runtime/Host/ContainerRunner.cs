@@ -34,8 +34,13 @@ public static class ContainerRunner
         using var container = new Supervisor(spec, state.SpecPath, cgroup);
         state.Write(ContainerState.PidFile, container.InitPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         state.Write(ContainerState.SupervisorFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        container.CommandStartedHandler = () => state.Write(ContainerState.ScratchFile, container.ScratchDir!);
-        status.Start(new StartRecord(spec.Name, container.InitPid, NamespaceIds(container.InitPid)));
+        // Once the command runs the init has all its namespaces (the cgroup one it makes itself).
+        container.CommandStartedHandler = () =>
+        {
+            state.Write(ContainerState.ScratchFile, container.ScratchDir!);
+            status.Start(new StartRecord(spec.Name, container.InitPid, NamespaceIds(container.InitPid)));
+            PhaseTrace.Mark(Side, "command started");
+        };
 
         container.WaitForCommand();
         PhaseTrace.Mark(Side, "command exited");
