@@ -73,8 +73,7 @@ internal sealed class Reaper : IDisposable
         int pid = Sys.Spawn(path, argv, env, [], out int errno);
         if (pid < 0)
         {
-            throw new TinyDockerException($"cannot execute `{argv[0]}`: {Errno.Name(errno)} ({Errno.Message(errno)})",
-                errno == Errno.ENOENT || errno == Errno.ENOTDIR ? ExitCodes.NotFound : ExitCodes.CannotExecute);
+            throw CommandLookup.CannotExecute(argv[0], errno);
         }
         _child = pid;
         PhaseTrace.Mark("init", "command spawned");
