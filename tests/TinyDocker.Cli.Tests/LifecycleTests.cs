@@ -89,7 +89,7 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
     {
         string marker = Marker();
         var mountsBefore = Machine.Mounts();
-        using var p = _tool.Start("run", "--image", _image.Dir, "killed", "sh", "-c", $"echo up; sleep {marker}");
+        using var p = _tool.Start("run", "--image", _image.Dir, "--memory", "256m", "--pids-limit", "100", "killed", "sh", "-c", $"echo up; sleep {marker}");
         Assert.Equal("up", p.StandardOutput.ReadLine());
         WaitFor(() => Machine.ProcessesWith($"sleep {marker}").Count >= 2, TimeSpan.FromSeconds(5), "the container's sleep");
 
@@ -101,8 +101,10 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Equal(mountsBefore, Machine.Mounts());
         var ps = _tool.Run("ps", "-a", "--format", "json");
         Assert.Contains("\"running\": false", ps.Stdout, StringComparison.Ordinal);
+        Assert.NotEmpty(Cgroups.Named(_tool.CgroupPrefix));
         Assert.Equal("removed killed\n", _tool.Run("prune").Stdout);
         Assert.Empty(_tool.StateEntries());
+        Assert.Empty(Cgroups.Named(_tool.CgroupPrefix));
     }
 
     [RootFact]
