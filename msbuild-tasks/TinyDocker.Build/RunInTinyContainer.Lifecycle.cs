@@ -17,7 +17,8 @@ public sealed partial class RunInTinyContainer
         {
             BaseDirectory = baseDir,
             Name = Name,
-            ProjectName = BuildEngine?.ProjectFileOfTaskNode is { Length: > 0 } p ? Path.GetFileNameWithoutExtension(p) : null,
+            ProjectName = NamePrefix is { Length: > 0 } ? NamePrefix
+                : BuildEngine?.ProjectFileOfTaskNode is { Length: > 0 } p ? Path.GetFileNameWithoutExtension(p) : null,
             Image = Image,
             Command = Command,
             Arguments = Arguments.Select(i => i.ItemSpec).ToList(),

@@ -19,8 +19,11 @@ public sealed partial class RunInTinyContainer : ToolTask
     private bool _sawTimedOut, _sawOutOfMemory;
     private int _timeoutSeconds;
 
-    /// <summary>The container's name; default: the project's name and a random suffix (unique per run, safe under -m).</summary>
+    /// <summary>The container's name; default: <see cref="NamePrefix"/> and a random suffix (unique per run, safe under -m).</summary>
     public string? Name { get; set; }
+
+    /// <summary>The stem of the default name; default: the name of the file holding the task (the project, when the task is written there).</summary>
+    public string? NamePrefix { get; set; }
 
     /// <summary>The image: a root filesystem directory; empty = the host's root filesystem.</summary>
     public string? Image { get; set; }
@@ -76,10 +79,12 @@ public sealed partial class RunInTinyContainer : ToolTask
 
     protected override MessageImportance StandardErrorLoggingImportance => StandardOutputLoggingImportance;
 
-    private string ProjectDirectory
-        => BuildEngine?.ProjectFileOfTaskNode is { Length: > 0 } project
-            ? Path.GetDirectoryName(Path.GetFullPath(project))!
-            : Directory.GetCurrentDirectory();
+    /// <summary>
+    /// The project's directory: MSBuild makes it the current directory while a project's task
+    /// runs (in every node). Not the directory of the file holding the task, which for this
+    /// package's target is the package's build folder.
+    /// </summary>
+    private static string ProjectDirectory => Directory.GetCurrentDirectory();
 
     private string CommandText => _run is null ? "" : ShellText.Join(_run.Command);
 

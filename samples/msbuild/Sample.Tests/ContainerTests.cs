@@ -1,0 +1,15 @@
+namespace Sample.Tests;
+
+public class ContainerTests
+{
+    /// <summary>Meant for `dotnet test -p:TinyContainer=true`; on the bare host it fails, saying so.</summary>
+    [Fact]
+    public void Runs_in_a_throwaway_container()
+    {
+        // tinydocker's init is PID 1 of the container's own PID namespace...
+        string pid1 = File.ReadAllText("/proc/1/cmdline").Replace('\0', ' ');
+        Assert.True(pid1.Contains("__init", StringComparison.Ordinal), $"not in a tinydocker container: PID 1 is `{pid1}`");
+        // ...and the hostname is the container's name: by default the project's name and a suffix.
+        Assert.StartsWith("Sample.Tests-", Environment.MachineName, StringComparison.Ordinal);
+    }
+}

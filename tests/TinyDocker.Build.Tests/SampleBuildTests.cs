@@ -1,0 +1,77 @@
+using System.Text.RegularExpressions;
+using TinyDocker.Testing;
+
+namespace TinyDocker.Build.Tests;
+
+/// <summary>
+/// Real `dotnet build` of samples/msbuild (a copy, restored from the packed feed). Each build
+/// costs seconds, so each test shows several things at once.
+/// </summary>
+[Collection(PackagedSampleCollection.Name)]
+public sealed partial class SampleBuildTests(PackagedSample sample)
+{
+    [GeneratedRegex(@"Sample\.Checks-[0-9a-f]{8}")]
+    private static partial Regex ChecksContainerName();
+
+    [RootFact]
+    public void Building_the_sample_runs_its_checks_in_a_container_and_turns_canonical_lines_into_warnings()
+    {
+        var build = sample.Dotnet("build", sample.ChecksProject);
+
+        Assert.True(build.ExitCode == 0, build.ToString());
+        // The script ran in a container named for the project, and its output is in the log.
+        var name = ChecksContainerName().Match(build.Output);
+        Assert.True(name.Success, build.ToString());
+        Assert.Contains($"checks: container {name.Value}, configuration Debug", build.Output);
+        Assert.Contains($"Checks passed in container {name.Value} (exit code 0).", build.Output);
+        // The TODO line became an MSBuild warning with its file, line and code.
+        Assert.Matches(@"Greeter\.cs\(5,1\): warning CHK001: unfinished work:\s*// TODO greet in more languages", build.Output);
+        // The report was copied out; the scratch file was thrown away with the container.
+        string report = Path.Combine(sample.Dir, "Sample.Checks", "bin", "Debug", "net10.0", "checks-report", "summary.txt");
+        Assert.True(File.Exists(report), $"{report} is missing\n{build}");
+        Assert.Equal($"checked in {name.Value}\n", File.ReadAllText(report));
+        Assert.False(File.Exists(Path.Combine(sample.Dir, "Sample.Checks", "scratch-written-in-container.txt")));
+        Assert.Empty(sample.StateEntries());
+    }
+
+    [RootFact]
+    public void A_failing_command_fails_the_build_with_TD001_naming_container_exit_code_and_command_and_its_canonical_errors()
+    {
+        WriteScript("fail.sh", "echo 'Greeter.cs(5,7): error CHK002: broken greeting' >&2\nexit 3\n");
+
+        var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer", "-p:TinyContainerCommand=sh fail.sh");
+
+        Assert.True(build.ExitCode != 0, build.ToString());
+        Assert.Matches(@"Greeter\.cs\(5,7\): error CHK002: broken greeting", build.Output);
+        Assert.Matches(@"error TD001: container `Sample\.Checks-[0-9a-f]{8}` exited with code 3 running `/bin/sh -c 'sh fail.sh'`", build.Output);
+        Assert.Empty(sample.StateEntries());
+    }
+
+    [RootFact]
+    public void A_timeout_is_TD002_and_ContinueOnError_turns_it_into_a_warning()
+    {
+        var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer",
+            "-p:TinyContainerCommand=sleep 60", "-p:TinyContainerTimeout=2", "-p:TinyContainerContinueOnError=true");
+
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.Matches(@"warning TD002: container `Sample\.Checks-[0-9a-f]{8}` timed out after 2 s running `/bin/sh -c 'sleep 60'`", build.Output);
+        Assert.True(build.Elapsed < TimeSpan.FromSeconds(50), build.ToString());
+        Assert.Empty(sample.StateEntries());
+    }
+
+    [Fact]
+    public void Bad_inputs_are_all_reported_as_TD004_and_nothing_runs()
+    {
+        var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer",
+            "-p:TinyContainerCommand=true", "-p:TinyContainerImage=no-such-image", "-p:TinyContainerMemory=lots", "-p:TinyContainerNetwork=bridge");
+
+        Assert.True(build.ExitCode != 0, build.ToString());
+        Assert.Contains($"error TD004: RunInTinyContainer: Image `{Path.Combine(sample.Dir, "Sample.Checks", "no-such-image")}` does not exist", build.Output);
+        Assert.Contains("error TD004: RunInTinyContainer: Memory `lots` is not a size", build.Output);
+        Assert.Contains("error TD004: RunInTinyContainer: Network `bridge` must be `none` or `host`", build.Output);
+        Assert.DoesNotContain("dotnet-tinydocker.dll run", build.Output);
+    }
+
+    private void WriteScript(string name, string body)
+        => File.WriteAllText(Path.Combine(sample.Dir, "Sample.Checks", name), "#!/bin/sh\n" + body);
+}

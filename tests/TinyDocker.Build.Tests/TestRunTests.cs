@@ -1,0 +1,39 @@
+using System.Xml.Linq;
+using TinyDocker.Testing;
+
+namespace TinyDocker.Build.Tests;
+
+/// <summary>`dotnet test -p:TinyContainer=true` on the sample's test project.</summary>
+[Collection(PackagedSampleCollection.Name)]
+public sealed class TestRunTests(PackagedSample sample)
+{
+    private static readonly XNamespace Trx = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
+
+    [RootFact]
+    public void The_sample_test_fails_on_the_host_and_passes_in_a_container_with_its_trx_copied_out()
+    {
+        // On the bare host the sample's test fails: it can tell where it runs.
+        string hostResults = Path.Combine(sample.Root, "results-host");
+        var onHost = sample.Dotnet("test", sample.TestsProject, "--logger", "trx", "--results-directory", hostResults);
+        Assert.True(onHost.ExitCode != 0, onHost.ToString());
+        Assert.Contains("not in a tinydocker container", onHost.Output);
+
+        string results = Path.Combine(sample.Root, "results-container");
+        var inContainer = sample.Dotnet("test", sample.TestsProject, "-p:TinyContainer=true", "--logger", "trx", "--results-directory", results);
+
+        Assert.True(inContainer.ExitCode == 0, inContainer.ToString());
+        Assert.Contains("TinyContainer: running the tests of Sample.Tests in a throwaway container", inContainer.Output);
+        // The TRX was written inside the container and copied out to the host.
+        string trx = Assert.Single(Directory.GetFiles(results, "*.trx"));
+        var doc = XDocument.Load(trx);
+        var counters = doc.Descendants(Trx + "Counters").Single();
+        Assert.Equal("1", counters.Attribute("passed")?.Value);
+        Assert.Equal("0", counters.Attribute("failed")?.Value);
+        var result = doc.Descendants(Trx + "UnitTestResult").Single();
+        Assert.Contains("Runs_in_a_throwaway_container", result.Attribute("testName")?.Value);
+        Assert.Equal("Passed", result.Attribute("outcome")?.Value);
+        // The test ran on a machine named like the container (the TRX records the computer name).
+        Assert.StartsWith("Sample.Tests-", result.Attribute("computerName")?.Value);
+        Assert.Empty(sample.StateEntries());
+    }
+}
