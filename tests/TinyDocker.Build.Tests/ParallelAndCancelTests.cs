@@ -23,7 +23,7 @@ public sealed partial class ParallelAndCancelTests(PackagedSample sample)
             File.WriteAllText(Path.Combine(par, copy, "slow.sh"), "echo start $(hostname) $(date +%s%N)\nsleep 3\necho end $(hostname) $(date +%s%N)\n");
         }
         File.WriteAllText(Path.Combine(par, "both.proj"), """
-            <Project>
+            <Project DefaultTargets="Build">
               <ItemGroup>
                 <P Include="a/Sample.Checks.csproj;b/Sample.Checks.csproj" />
               </ItemGroup>
@@ -53,10 +53,12 @@ public sealed partial class ParallelAndCancelTests(PackagedSample sample)
     [RootFact]
     public void Cancelling_the_build_stops_the_container_and_leaves_nothing_running()
     {
-        // A sleep whose command line is unique to this test, to find it (and only it) in /proc.
+        // A sleep whose command line is unique to this test, to find it (and only it) in /proc;
+        // started from a script so that the build's own command line does not contain it.
         string marker = $"300.{Random.Shared.Next(10_000_000, 99_999_999)}";
+        File.WriteAllText(Path.Combine(sample.Dir, "Sample.Checks", "cancel.sh"), $"exec sleep {marker}\n");
         var psi = DotnetRun.StartInfo(sample.Environment, sample.Dir,
-            ["build", sample.ChecksProject, "-t:RunInTinyContainer", $"-p:TinyContainerCommand=exec sleep {marker}",
+            ["build", sample.ChecksProject, "-t:RunInTinyContainer", "-p:TinyContainerCommand=sh cancel.sh",
              $"-p:TinyDockerBuildVersion={sample.Version}", "-nr:false", "-tl:off", "-nologo"]);
         using var build = Process.Start(psi)!;
         var output = build.StandardOutput.ReadToEndAsync();

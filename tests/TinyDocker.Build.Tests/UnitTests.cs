@@ -57,7 +57,7 @@ public sealed class UnitTests : IDisposable
 
         var problems = inputs.Problems();
 
-        Assert.Equal(17, problems.Count);
+        Assert.Equal(16, problems.Count);
         Assert.Contains(problems, p => p.Contains("Name `-bad`"));
         Assert.Contains(problems, p => p.Contains("not both"));
         Assert.Contains(problems, p => p.Contains($"Image `{_dir}/missing-image` does not exist"));
