@@ -52,7 +52,7 @@ public sealed partial class RunInTinyContainer
         _tool = tool;
         _run = inputs.ToRun();
         ContainerName = _run.Name;
-        Log.LogMessage(MessageImportance.Normal, "RunInTinyContainer: container `{0}`, image `{1}`, command `{2}`, tool `{3}`",
+        Log.LogMessage(MessageImportance.High, "RunInTinyContainer: container `{0}`, image `{1}`, command `{2}`, tool `{3}`",
             _run.Name, _run.Image ?? "(host root)", CommandText, tool!.Description);
         return true;
     }

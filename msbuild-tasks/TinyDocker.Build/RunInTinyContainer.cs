@@ -66,6 +66,9 @@ public sealed partial class RunInTinyContainer : ToolTask
     /// <summary>The tinydocker CLI to run (a binary, or a dll run with dotnet); default: the one in the package.</summary>
     public string? TinyDockerPath { get; set; }
 
+    /// <summary>True: output lines are only messages, never parsed as canonical errors and warnings (as Exec's parameter).</summary>
+    public bool IgnoreStandardErrorWarningFormat { get; set; }
+
     /// <summary>Importance of the container's output lines in the log: high (default), normal or low.</summary>
     public string OutputImportance { get; set; } = "high";
 
@@ -123,7 +126,14 @@ public sealed partial class RunInTinyContainer : ToolTask
         // The CLI reports a timeout and an OOM kill on stderr; remember them for the error's code.
         _sawTimedOut |= singleLine.Contains("timed out", StringComparison.OrdinalIgnoreCase);
         _sawOutOfMemory |= singleLine.Contains("out of memory", StringComparison.OrdinalIgnoreCase);
-        base.LogEventsFromTextOutput(singleLine, messageImportance);
+        if (IgnoreStandardErrorWarningFormat)
+        {
+            Log.LogMessage(messageImportance, "{0}", singleLine);
+        }
+        else
+        {
+            base.LogEventsFromTextOutput(singleLine, messageImportance);
+        }
     }
 
     private IReadOnlyList<string> CliArguments() => [.. _tool!.Prefix, .. _run!.ToCliArguments()];

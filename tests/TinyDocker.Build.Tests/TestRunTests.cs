@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using TinyDocker.Testing;
 
@@ -32,8 +33,10 @@ public sealed class TestRunTests(PackagedSample sample)
         var result = doc.Descendants(Trx + "UnitTestResult").Single();
         Assert.Contains("Runs_in_a_throwaway_container", result.Attribute("testName")?.Value);
         Assert.Equal("Passed", result.Attribute("outcome")?.Value);
-        // The test ran on a machine named like the container (the TRX records the computer name).
-        Assert.StartsWith("Sample.Tests-", result.Attribute("computerName")?.Value);
+        // The test saw the hostname of the container the build log names.
+        string name = Regex.Match(inContainer.Output, @"RunInTinyContainer: container `(Sample\.Tests-[0-9a-f]{8})`").Groups[1].Value;
+        Assert.NotEqual("", name);
+        Assert.Contains($"hostname: {name}", result.Descendants(Trx + "StdOut").Single().Value);
         Assert.Empty(sample.StateEntries());
     }
 }

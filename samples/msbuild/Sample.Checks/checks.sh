@@ -5,7 +5,7 @@ set -eu
 echo "checks: container $(hostname), configuration ${CHECKS_CONFIGURATION:-?}"
 
 # A lint: each TODO in the sources becomes an MSBuild warning (canonical error format).
-grep -n "TODO" ./*.cs | while IFS=: read -r file line text; do
+grep -Hn "TODO" ./*.cs | while IFS=: read -r file line text; do
   echo "${file#./}($line,1): warning CHK001: unfinished work:$text"
 done
 
