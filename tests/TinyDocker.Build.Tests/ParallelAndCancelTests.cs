@@ -79,6 +79,7 @@ public sealed partial class ParallelAndCancelTests(PackagedSample sample)
             build.WaitForExit();
             string log = output.Result + errors.Result;
             Assert.True(build.ExitCode != 0, log);
+            Assert.Matches(@"error TD005: container `Sample\.Checks-[0-9a-f]{8}` was cancelled while running `/bin/sh -c 'sh cancel.sh'`", log);
             Assert.Empty(Machine.ProcessesWith("sleep " + marker));
             Assert.Empty(Machine.ProcessesWith(sample.StateRoot));
             // The CLI was asked to stop (not killed), so it also removed the container's state.

@@ -59,6 +59,18 @@ public sealed partial class SampleBuildTests(PackagedSample sample)
         Assert.Empty(sample.StateEntries());
     }
 
+    [RootFact]
+    public void An_out_of_memory_kill_is_TD003()
+    {
+        // tail keeps the whole of an endless "line" in memory.
+        var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer",
+            "-p:TinyContainerCommand=tail /dev/zero", "-p:TinyContainerMemory=64m");
+
+        Assert.True(build.ExitCode != 0, build.ToString());
+        Assert.Matches(@"error TD003: container `Sample\.Checks-[0-9a-f]{8}` ran out of memory \(limit 64m\) running `/bin/sh -c 'tail /dev/zero'` and was killed \(exit code 137\)", build.Output);
+        Assert.Empty(sample.StateEntries());
+    }
+
     [Fact]
     public void Bad_inputs_are_all_reported_as_TD004_and_nothing_runs()
     {
