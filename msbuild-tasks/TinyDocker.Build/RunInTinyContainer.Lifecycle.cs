@@ -70,7 +70,7 @@ public sealed partial class RunInTinyContainer
             // The command exited 0 but printed canonical errors, which are logged already.
             Log.LogMessage(MessageImportance.Normal, "container `{0}` exited with 0 but reported errors", name);
         }
-        else if (ExitCode == 124 && (_sawTimedOut || _timeoutSeconds > 0))
+        else if (ExitCode == 124 && _sawTimedOut)
         {
             LogCoded(ErrorCodes.TimedOut, $"container `{name}` timed out after {_timeoutSeconds} s running `{CommandText}` and was stopped (exit code 124)");
         }

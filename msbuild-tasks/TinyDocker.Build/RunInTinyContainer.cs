@@ -19,6 +19,9 @@ public sealed partial class RunInTinyContainer : ToolTask
     private bool _sawTimedOut, _sawOutOfMemory;
     private int _timeoutSeconds;
 
+    /// <summary>How the CLI starts each of its own messages on stderr.</summary>
+    private const string CliLinePrefix = "tinydocker: ";
+
     /// <summary>The container's name; default: <see cref="NamePrefix"/> and a random suffix (unique per run, safe under -m).</summary>
     public string? Name { get; set; }
 
@@ -123,9 +126,13 @@ public sealed partial class RunInTinyContainer : ToolTask
 
     protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
     {
-        // The CLI reports a timeout and an OOM kill on stderr; remember them for the error's code.
-        _sawTimedOut |= singleLine.Contains("timed out", StringComparison.OrdinalIgnoreCase);
-        _sawOutOfMemory |= singleLine.Contains("out of memory", StringComparison.OrdinalIgnoreCase);
+        // The CLI reports a timeout and an OOM kill on stderr, in its own lines (not the command's);
+        // remember them for the error's code.
+        if (singleLine.StartsWith(CliLinePrefix, StringComparison.Ordinal))
+        {
+            _sawTimedOut |= singleLine.Contains("timed out", StringComparison.Ordinal);
+            _sawOutOfMemory |= singleLine.Contains("out of memory", StringComparison.Ordinal);
+        }
         if (IgnoreStandardErrorWarningFormat)
         {
             Log.LogMessage(messageImportance, "{0}", singleLine);

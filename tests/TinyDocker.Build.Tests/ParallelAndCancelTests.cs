@@ -20,7 +20,7 @@ public sealed partial class ParallelAndCancelTests(PackagedSample sample)
         foreach (var copy in new[] { "a", "b" })
         {
             PackagedSample.CopyTree(Path.Combine(sample.Dir, "Sample.Checks"), Path.Combine(par, copy));
-            File.WriteAllText(Path.Combine(par, copy, "slow.sh"), "echo start $(hostname) $(date +%s%N)\nsleep 3\necho end $(hostname) $(date +%s%N)\n");
+            File.WriteAllText(Path.Combine(par, copy, "slow.sh"), "echo start $(hostname) $(date +%s%N)\nsleep 6\necho end $(hostname) $(date +%s%N)\n");
         }
         File.WriteAllText(Path.Combine(par, "both.proj"), """
             <Project DefaultTargets="Build">

@@ -48,13 +48,17 @@ public sealed partial class SampleBuildTests(PackagedSample sample)
     }
 
     [RootFact]
-    public void A_timeout_is_TD002_and_ContinueOnError_turns_it_into_a_warning()
+    public void A_timeout_is_TD002_ContinueOnError_turns_it_into_a_warning_and_low_importance_hides_the_output()
     {
         var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer",
-            "-p:TinyContainerCommand=sleep 60", "-p:TinyContainerTimeout=2", "-p:TinyContainerContinueOnError=true");
+            "-p:TinyContainerCommand=echo started%3B sleep 60", "-p:TinyContainerTimeout=2",
+            "-p:TinyContainerContinueOnError=true", "-p:TinyContainerOutputImportance=low");
 
         Assert.True(build.ExitCode == 0, build.ToString());
-        Assert.Matches(@"warning TD002: container `Sample\.Checks-[0-9a-f]{8}` timed out after 2 s running `/bin/sh -c 'sleep 60'`", build.Output);
+        Assert.Matches(@"warning TD002: container `Sample\.Checks-[0-9a-f]{8}` timed out after 2 s running `/bin/sh -c 'echo started; sleep 60'`", build.Output);
+        // The container's own lines were logged at low importance: not shown at the default verbosity.
+        Assert.DoesNotContain("started", build.Output.Split('\n').Where(l => !l.Contains("TD002")));
+        Assert.DoesNotContain("tinydocker: container", build.Output);
         Assert.True(build.Elapsed < TimeSpan.FromSeconds(50), build.ToString());
         Assert.Empty(sample.StateEntries());
     }
