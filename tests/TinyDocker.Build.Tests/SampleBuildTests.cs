@@ -35,13 +35,18 @@ public sealed partial class SampleBuildTests(PackagedSample sample)
     }
 
     [RootFact]
-    public void A_failing_command_fails_the_build_with_TD001_naming_container_exit_code_and_command_and_its_canonical_errors()
+    public void A_failing_command_fails_the_build_with_TD001_naming_container_exit_code_and_command_and_its_canonical_errors_with_an_explicit_tool()
     {
         WriteScript("fail.sh", "echo 'Greeter.cs(5,7): error CHK002: broken greeting' >&2\nexit 3\n");
 
-        var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer", "-p:TinyContainerCommand=sh fail.sh");
+        // An explicit TinyDockerPath wins over the CLI in the package: here the repository's own build (its apphost).
+        string cli = Path.Combine(RepoPaths.Root, "tool", "TinyDocker.Cli", "bin", RepoPaths.Configuration, "net10.0", "dotnet-tinydocker");
+        Assert.True(File.Exists(cli), $"{cli} is missing: build tool/TinyDocker.Cli");
+
+        var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer", "-p:TinyContainerCommand=sh fail.sh", $"-p:TinyDockerPath={cli}");
 
         Assert.True(build.ExitCode != 0, build.ToString());
+        Assert.Contains($"tool `{cli}`", build.Output);
         Assert.Matches(@"Greeter\.cs\(5,7\): error CHK002: broken greeting", build.Output);
         Assert.Matches(@"error TD001: container `Sample\.Checks-[0-9a-f]{8}` exited with code 3 running `/bin/sh -c 'sh fail.sh'`", build.Output);
         Assert.Empty(sample.StateEntries());
@@ -79,12 +84,14 @@ public sealed partial class SampleBuildTests(PackagedSample sample)
     public void Bad_inputs_are_all_reported_as_TD004_and_nothing_runs()
     {
         var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer",
-            "-p:TinyContainerCommand=true", "-p:TinyContainerImage=no-such-image", "-p:TinyContainerMemory=lots", "-p:TinyContainerNetwork=bridge");
+            "-p:TinyContainerCommand=true", "-p:TinyContainerImage=no-such-image", "-p:TinyContainerMemory=lots", "-p:TinyContainerNetwork=bridge",
+            "-p:TinyDockerPath=no-such-tool");
 
         Assert.True(build.ExitCode != 0, build.ToString());
         Assert.Contains($"error TD004: RunInTinyContainer: Image `{Path.Combine(sample.Dir, "Sample.Checks", "no-such-image")}` does not exist", build.Output);
         Assert.Contains("error TD004: RunInTinyContainer: Memory `lots` is not a size", build.Output);
         Assert.Contains("error TD004: RunInTinyContainer: Network `bridge` must be `none` or `host`", build.Output);
+        Assert.Contains($"error TD004: RunInTinyContainer: TinyDockerPath `{Path.Combine(sample.Dir, "Sample.Checks", "no-such-tool")}` does not exist", build.Output);
         Assert.DoesNotContain("dotnet-tinydocker.dll run", build.Output);
     }
 
