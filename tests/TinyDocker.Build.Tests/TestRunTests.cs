@@ -20,10 +20,12 @@ public sealed class TestRunTests(PackagedSample sample)
         Assert.Contains("not in a tinydocker container", onHost.Output);
 
         string results = Path.Combine(sample.Root, "results-container");
-        var inContainer = sample.Dotnet("test", sample.TestsProject, "-p:TinyContainer=true", "--logger", "trx", "--results-directory", results);
+        var inContainer = sample.Dotnet("test", sample.TestsProject, "-p:TinyContainer=true", "--logger", "trx", "--results-directory", results,
+            "--filter", "FullyQualifiedName~Sample.Tests.ContainerTests");
 
         Assert.True(inContainer.ExitCode == 0, inContainer.ToString());
         Assert.Contains("TinyContainer: running the tests of Sample.Tests in a throwaway container", inContainer.Output);
+        Assert.Contains("--TestCaseFilter:FullyQualifiedName~Sample.Tests.ContainerTests", inContainer.Output);
         // The TRX was written inside the container and copied out to the host.
         string trx = Assert.Single(Directory.GetFiles(results, "*.trx"));
         var doc = XDocument.Load(trx);
