@@ -79,6 +79,9 @@ public sealed record ContainerSpec
     /// </summary>
     public bool Privileged { get; init; }
 
+    /// <summary>`--debug`: the Stopwatch timestamp (CLOCK_MONOTONIC) phase times count from; null when off.</summary>
+    public long? DebugSince { get; init; }
+
     /// <summary>This container's state directory on the host.</summary>
     public string StateDir => Path.Combine(StateRoot, Name);
 
