@@ -1,4 +1,5 @@
 using TinyDocker.Runtime.Security;
+using TinyDocker.Runtime.Spec;
 
 namespace TinyDocker.Runtime.Tests;
 
@@ -40,5 +41,26 @@ public sealed class CapabilitiesTests
         var e = Assert.Throws<TinyDockerException>(() => Capabilities.Resolve(["SYS_WIZARD"], []));
         Assert.Equal(125, e.ExitCode);
         Assert.Contains("SYS_WIZARD", e.Message, StringComparison.Ordinal);
+    }
+}
+
+public sealed class SecuritySpecTests
+{
+    [Fact]
+    public void A_spec_confines_by_default()
+    {
+        var spec = SpecValidatorTests.Valid();
+
+        Assert.Equal(Capabilities.Default, spec.Capabilities);
+        Assert.Equal(SeccompModes.Default, spec.Seccomp);
+        Assert.False(spec.Privileged);
+    }
+
+    [Fact]
+    public void Unknown_capabilities_and_seccomp_modes_are_reported_together()
+    {
+        var problems = SpecValidator.Problems(SpecValidatorTests.Valid() with { Capabilities = ["CHOWN", "WIZARDRY"], Seccomp = "lenient" });
+
+        Assert.Equal(["unknown capability `WIZARDRY`", "unknown seccomp mode `lenient`: use default or unconfined"], problems);
     }
 }

@@ -41,6 +41,31 @@ public sealed class DefaultsTests(BusyboxImage image) : EscapeTestBase(image)
     }
 
     [RootFact]
+    public void A_command_started_by_exec_is_confined_as_the_containers_own()
+    {
+        string name = $"esc-exec-{Guid.NewGuid():N}"[..20];
+        using var run = Tool.Start("run", "--image", ImageDir, name, "sh", "-c", "echo ready; exec sleep 60");
+        try
+        {
+            Assert.Equal("ready", run.StandardOutput.ReadLine());
+
+            var s = Fields(Tool.Run("exec", name, "sh", "-c", Status));
+            var mount = Tool.Run("exec", name, "sh", "-c", "mkdir -p /mnt/x && mount -t tmpfs none /mnt/x && echo MOUNTED");
+
+            Assert.Equal("00000000a80425fb", s["CapEff"]);
+            Assert.Equal("1", s["NoNewPrivs"]);
+            Assert.Equal("2", s["Seccomp"]);
+            Assert.DoesNotContain("MOUNTED", mount.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            run.Kill();
+            run.WaitForExit();
+        }
+        Host.AssertUntouched();
+    }
+
+    [RootFact]
     public void A_non_root_user_keeps_the_bounding_set_but_holds_no_capability()
     {
         var s = Fields(Busybox(Status, "-u", "65534:65534"));
