@@ -27,6 +27,14 @@ public sealed class DescriptorAndEnvironmentTests(BusyboxImage image) : EscapeTe
 
             Assert.DoesNotContain("inherited secret", inside.Stdout, StringComparison.Ordinal);
             Assert.Contains("Bad file descriptor", inside.Stderr, StringComparison.Ordinal);
+            // Nor through exec into a running container.
+            using var run = Tool.Start("run", "--image", ImageDir, "esc-fd-live", "sh", "-c", "echo ready; exec sleep 60");
+            Assert.Equal("ready", run.StandardOutput.ReadLine());
+            var exec = OnHost($"exec 5< {Host.Canary}.secret; TINYDOCKER_ROOT={Tool.StateRoot} {TinyTool.Executable} exec esc-fd-live sh -c 'cat <&5'");
+            run.Kill();
+            run.WaitForExit();
+            Assert.DoesNotContain("inherited secret", exec.Stdout, StringComparison.Ordinal);
+            Assert.Contains("Bad file descriptor", exec.Stderr, StringComparison.Ordinal);
             // Real: any other program started the same way reads it.
             Assert.Contains("inherited secret", OnHost($"exec 5< {Host.Canary}.secret; sh -c 'cat <&5'").Stdout, StringComparison.Ordinal);
         }

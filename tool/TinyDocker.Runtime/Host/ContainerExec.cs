@@ -21,6 +21,8 @@ public static class ContainerExec
 
     public static int Run(LiveContainer container, string[] command)
     {
+        // Descriptors this tool inherited without O_CLOEXEC must not reach the command (as in the init).
+        Sys.CloseOnExecFrom(3);
         int pid = 0, status = 0;
         Exception? error = null;
         using var started = new ManualResetEventSlim();
