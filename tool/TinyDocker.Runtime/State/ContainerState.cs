@@ -57,7 +57,9 @@ public sealed class ContainerState : IDisposable
         }
     }
 
-    public void WriteSpec(ContainerSpec spec) => SpecJson.Write(Path.Combine(Dir, SpecFile), spec);
+    public string SpecPath => Path.Combine(Dir, SpecFile);
+
+    public void WriteSpec(ContainerSpec spec) => SpecJson.Write(SpecPath, spec);
 
     public void WritePid(int pid) => File.WriteAllText(Path.Combine(Dir, PidFile), pid + "\n");
 
