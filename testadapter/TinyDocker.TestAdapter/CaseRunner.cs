@@ -5,7 +5,7 @@ namespace TinyDocker.TestAdapter;
 /// <summary>
 /// Runs one case: `tinydocker run` in a new, uniquely named container, from the project directory
 /// (which the container sees copy-on-write at the same path), with the case's image, timeout and
-/// memory limit, copying the container's results directory out to the host.
+/// memory limit, copying the container's results directory (a tmpfs) out to the host.
 /// </summary>
 internal sealed class CaseRunner(ToolCommand tool, AdapterSettings settings, string resultsRoot, LiveProcesses live)
 {
@@ -80,6 +80,9 @@ internal sealed class CaseRunner(ToolCommand tool, AdapterSettings settings, str
             yield return "--memory";
             yield return memory;
         }
+        // A tmpfs, so the directory exists whether or not the image has it, then copied out as it is.
+        yield return "--tmpfs";
+        yield return ContainerResultsDir;
         yield return "--copy-out";
         yield return $"{ContainerResultsDir}:{resultsDir}";
         yield return "-e";

@@ -3,5 +3,4 @@
 set -e
 echo "hello from container $(hostname)"
 echo "running on: $( (. /etc/os-release && echo "$PRETTY_NAME") 2>/dev/null || echo 'an image without /etc/os-release')"
-mkdir -p "$TINYDOCKER_RESULTS"
 echo "report of $TINYDOCKER_TEST_NAME" > "$TINYDOCKER_RESULTS/report.txt"
