@@ -8,9 +8,10 @@ namespace TinyDocker.TestAdapter;
 /// and the environment (run settings win):
 /// <c>MaxParallel</c> (default: the core count), <c>Image</c> (default image for cases that name
 /// none; default: the host's root), <c>Shard</c> / <c>TinyDockerShard</c> (i/n), <c>ToolPath</c> /
-/// <c>TINYDOCKER_PATH</c> (the tinydocker CLI to run; default: the one in the package).
+/// <c>TINYDOCKER_PATH</c> (the tinydocker CLI to run; default: the one in the package),
+/// <c>StateRoot</c> (the CLI's TINYDOCKER_ROOT for this run; default: the CLI's own default).
 /// </summary>
-internal sealed record AdapterSettings(int MaxParallel, string? Image, Shard? Shard, string? ToolPath)
+internal sealed record AdapterSettings(int MaxParallel, string? Image, Shard? Shard, string? ToolPath, string? StateRoot = null)
 {
     public const string SectionName = "TinyDocker";
     public const string ShardVariable = "TinyDockerShard";
@@ -33,6 +34,6 @@ internal sealed record AdapterSettings(int MaxParallel, string? Image, Shard? Sh
             : Env(ShardVariable) is { } e ? TestAdapter.Shard.Parse(e, $"environment variable {ShardVariable}")
             : null;
 
-        return new AdapterSettings(maxParallel, Setting("Image"), shard, Setting("ToolPath") ?? Env(ToolPathVariable));
+        return new AdapterSettings(maxParallel, Setting("Image"), shard, Setting("ToolPath") ?? Env(ToolPathVariable), Setting("StateRoot"));
     }
 }

@@ -55,6 +55,10 @@ internal sealed class CaseRunner(ToolCommand tool, AdapterSettings settings, str
         {
             psi.ArgumentList.Add(a);
         }
+        if (settings.StateRoot is { } stateRoot)
+        {
+            psi.Environment["TINYDOCKER_ROOT"] = stateRoot;
+        }
         return psi;
     }
 

@@ -82,9 +82,20 @@ public sealed class ContainerTestExecutor : ITestExecutor
         }
         var live = new LiveProcesses();
         Volatile.Write(ref _live, live);
-        string resultsRoot = ResultsRoot(runContext);
-        handle.SendMessage(TestMessageLevel.Informational, $"tinydocker: running {cases.Count} container cases, up to {settings.MaxParallel} at once; results in {resultsRoot}");
-        RunAll(cases, settings, resultsRoot, live, handle).GetAwaiter().GetResult();
+        // vstest.console stopped by Ctrl+C or a signal makes the test host exit without calling
+        // Cancel: the CLIs it started must not outlive it.
+        EventHandler onExit = (_, _) => live.CancelAll();
+        AppDomain.CurrentDomain.ProcessExit += onExit;
+        try
+        {
+            string resultsRoot = ResultsRoot(runContext);
+            handle.SendMessage(TestMessageLevel.Informational, $"tinydocker: running {cases.Count} container cases, up to {settings.MaxParallel} at once; results in {resultsRoot}");
+            RunAll(cases, settings, resultsRoot, live, handle).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.ProcessExit -= onExit;
+        }
     }
 
     private async Task RunAll(List<(ContainerCase Case, TestCase Test)> cases, AdapterSettings settings, string resultsRoot, LiveProcesses live, IFrameworkHandle handle)

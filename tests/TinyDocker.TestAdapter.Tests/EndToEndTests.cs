@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.VisualStudio.TestPlatform.ObjectModel;
 using TinyDocker.Testing;
 
 namespace TinyDocker.TestAdapter.Tests;
@@ -141,6 +142,71 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         Assert.Empty(_sample.Tool.StateEntries());
         Assert.True(WaitUntil(() => Machine.ProcessesWith(script).Count == 0, TimeSpan.FromSeconds(10)),
             $"processes left: {string.Join(", ", Machine.ProcessesWith(script))}");
+    }
+
+    [RootFact]
+    public void Interrupting_the_run_stops_its_containers_at_once_and_they_remove_their_state()
+    {
+        string dir = _sample.EnsureBuilt();
+        string script = Path.Combine(dir, Hang);
+        // As Ctrl+C in a terminal would, but to `dotnet test` alone: its test host goes, and the
+        // adapter stops the CLIs it started. env resets SIGINT in case this test host ignores it.
+        var psi = Dotnet.StartInfo(dir, _sample.Environment, "test", "--no-build", "-nologo", "--filter", $"FullyQualifiedName={Hang}");
+        psi.ArgumentList.Insert(0, "--default-signal=INT");
+        psi.ArgumentList.Insert(1, psi.FileName);
+        psi.FileName = "env";
+        using var run = Process.Start(psi)!;
+        run.StandardInput.Close();
+        _ = run.StandardOutput.ReadToEndAsync();
+        _ = run.StandardError.ReadToEndAsync();
+        try
+        {
+            Assert.True(WaitUntil(() => ScriptRunning(script) || run.HasExited, TimeSpan.FromSeconds(60)) && !run.HasExited, "the hanging case never started");
+            var watch = Stopwatch.StartNew();
+            Assert.True(Signal.Interrupt(run.Id));
+            // Well before the case's own 3 s timeout could have ended it.
+            Assert.True(WaitUntil(() => Machine.ProcessesWith(script).Count == 0, TimeSpan.FromSeconds(10)), "the container outlived the interrupt");
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"the container took {watch.Elapsed} to stop");
+            Assert.True(run.WaitForExit(TimeSpan.FromSeconds(30)), "dotnet test did not exit");
+        }
+        finally
+        {
+            if (!run.HasExited)
+            {
+                run.Kill(entireProcessTree: true);
+                run.WaitForExit();
+            }
+        }
+        // No prune: each CLI removed its own state.
+        Assert.True(WaitUntil(() => _sample.Tool.StateEntries().Count == 0, TimeSpan.FromSeconds(5)), string.Join(", ", _sample.Tool.StateEntries()));
+    }
+
+    [RootFact]
+    public void Cancel_ends_every_running_case_at_once_and_each_cli_removes_its_container()
+    {
+        string dir = _sample.EnsureBuilt();
+        string script = Path.Combine(dir, Hang);
+        string source = Path.Combine(dir, "bin", "Debug", "net10.0", "SampleContainerTests.dll");
+        var tests = TestCases.Read([source]).Select(c => c.Test).Where(t => t.FullyQualifiedName == Hang).ToList();
+        var executor = new ContainerTestExecutor();
+        var handle = new RecordingFrameworkHandle();
+        var context = new RunContext(
+            $"<RunSettings><TinyDocker><StateRoot>{_sample.Tool.StateRoot}</StateRoot></TinyDocker></RunSettings>",
+            Path.Combine(_sample.Root, "results", "cancel"));
+
+        var run = Task.Run(() => executor.RunTests(tests, context, handle));
+        Assert.True(WaitUntil(() => ScriptRunning(script) || run.IsCompleted, TimeSpan.FromSeconds(30)) && !run.IsCompleted,
+            $"the hanging case never started: {string.Join("; ", handle.Messages)}");
+        var watch = Stopwatch.StartNew();
+        executor.Cancel();
+        Assert.True(run.Wait(TimeSpan.FromSeconds(15)), "RunTests did not return after Cancel");
+
+        // Well before its own 3 s timeout: the cancel ended it, and it is not reported as a result.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"the case took {watch.Elapsed} to stop");
+        Assert.Empty(handle.Results);
+        Assert.Equal(TestOutcome.None, Assert.Single(handle.Ends).Outcome);
+        Assert.Empty(Machine.ProcessesWith(script));
+        Assert.Empty(_sample.Tool.StateEntries());
     }
 
     private static bool ScriptRunning(string script)
