@@ -91,6 +91,12 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         Assert.Equal((Pass, "Passed"), (only.Name, only.Outcome));
         Assert.Contains("running on: an image without /etc/os-release", only.StdOut);
         Assert.Empty(_sample.Tool.StateEntries());
+
+        // A bad setting is one clear line, runs nothing, and fails the run.
+        var bad = Dotnet.Run(dir, _sample.Environment, "test", "--no-build", "-nologo", "--filter", $"FullyQualifiedName={Pass}", "--", "TinyDocker.MaxParallel=0");
+        Assert.True(bad.ExitCode != 0, bad.ToString());
+        Assert.Contains("tinydocker: invalid run setting TinyDocker.MaxParallel `0`: expected a whole number of at least 1", bad.Stdout + bad.Stderr);
+        Assert.DoesNotContain("Passed tests/pass.sh", bad.Stdout);
     }
 
     [RootFact]

@@ -42,7 +42,10 @@ public sealed class PackedSample : IDisposable
         Directory.CreateDirectory(Root);
         var pack = Dotnet.Run(Repository.Root, Environment, "pack", Repository.AdapterProject, "-c", Repository.Configuration, "-o", Feed, "-nologo");
         Assert.True(pack.ExitCode == 0, $"dotnet pack failed:\n{pack}");
-        Assert.Single(Directory.GetFiles(Feed, "TinyDocker.TestAdapter.*.nupkg"));
+        // Versioned by Nerdbank.GitVersioning from version.json ("0.1-alpha" makes 0.1.<height>-alpha...).
+        string package = Path.GetFileName(Assert.Single(Directory.GetFiles(Feed, "TinyDocker.TestAdapter.*.nupkg")));
+        string baseVersion = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "version.json"))).RootElement.GetProperty("version").GetString()!.Split('-')[0];
+        Assert.StartsWith($"TinyDocker.TestAdapter.{baseVersion}.", package);
 
         CopyTree(Repository.Sample, Dir);
         string config = Path.Combine(Dir, "nuget.config");
