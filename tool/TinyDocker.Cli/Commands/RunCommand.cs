@@ -44,6 +44,7 @@ internal static class RunCommand
             Cpus = cmd.Option("--cpus <N>", "CPU time, in cores (e.g. 0.5).", CommandOptionType.SingleValue),
             Timeout = cmd.Option("--timeout <DURATION>", "Stop the container after DURATION (300, 90s, 5m): SIGTERM, then SIGKILL after --stop-timeout; exit 124.", CommandOptionType.SingleValue),
             StopTimeout = cmd.Option("--stop-timeout <DURATION>", "Grace between SIGTERM and SIGKILL when stopping (default 10s).", CommandOptionType.SingleValue),
+            KeepUpper = cmd.Option("--keep-upper <DIR>", "Save the container's upper layer (its writes, whiteouts included) to DIR before it is discarded.", CommandOptionType.SingleValue),
             JsonStatus = cmd.Option("--json-status <FILE>", "Write a JSON start record and end record (exit, signal, timeout, OOM, times, peak memory) to FILE or /dev/fd/N.", CommandOptionType.SingleValue),
         };
         var name = cmd.Argument("NAME", $"The container's name ({SpecValidator.NamePattern}).");
@@ -61,11 +62,11 @@ internal static class RunCommand
     /// </summary>
     public static string[] SeparateCommand(CommandLineApplication app, string[] args)
     {
-        if (args.Length == 0 || args[0] != Name)
+        if (args.Length == 0 || args[0] is not (Name or ExecCommand.Name))
         {
             return args;
         }
-        var run = app.Commands.Single(c => c.Name == Name);
+        var run = app.Commands.Single(c => c.Name == args[0]);
         for (int i = 1; i < args.Length; i++)
         {
             string a = args[i];

@@ -23,13 +23,19 @@ public static class ContainerRunner
         using var cgroup = Cgroup.Create(spec);
         using var status = new JsonStatus(spec.JsonStatusPath);
         using var container = new Supervisor(spec, state.SpecPath, cgroup);
-        state.WritePid(container.InitPid);
+        state.Write(ContainerState.PidFile, container.InitPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        state.Write(ContainerState.SupervisorFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        container.CommandStartedHandler = () => state.Write(ContainerState.ScratchFile, container.ScratchDir!);
         status.Start(new StartRecord(spec.Name, container.InitPid, NamespaceIds(container.InitPid)));
 
         container.WaitForCommand();
-        if (container.CommandStatus is not null && spec.CopyOut.Length > 0)
+        if (container.CommandStatus is not null)
         {
             ResultCopier.CopyOut(container.InitPid, spec.CopyOut, stderr);
+            if (spec.KeepUpperDir is { } keep && container.ScratchDir is { } scratch)
+            {
+                UpperLayer.Save(scratch, keep, stderr);
+            }
         }
         container.Release();
 

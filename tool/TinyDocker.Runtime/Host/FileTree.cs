@@ -4,49 +4,47 @@ namespace TinyDocker.Runtime.Host;
 
 /// <summary>
 /// Copies a file or a tree out of a container, never following a symlink (a link is copied as a
-/// link), skipping device nodes, FIFOs and sockets, and giving every copy to one owner.
+/// link), skipping device nodes, FIFOs and sockets — except overlay whiteouts (0/0 character
+/// devices) when asked to keep them — and giving every copy to one owner.
 /// </summary>
 internal static class FileTree
 {
-    public static void Copy(string source, string destination, uint uid, uint gid)
+    private const uint S_IFMT = 0xF000, S_IFREG = 0x8000, S_IFDIR = 0x4000, S_IFLNK = 0xA000;
+
+    public static void Copy(string source, string destination, uint uid, uint gid, bool keepWhiteouts = false)
     {
-        var info = new FileInfo(source);
-        if (info.LinkTarget is { } link)
+        var (mode, rdev) = Sys.Lstat(source);
+        switch (mode & S_IFMT)
         {
-            File.CreateSymbolicLink(destination, link);
-        }
-        else if (Directory.Exists(source))
-        {
-            Directory.CreateDirectory(destination);
-            foreach (var entry in new DirectoryInfo(source).EnumerateFileSystemInfos())
-            {
-                Copy(entry.FullName, Path.Combine(destination, entry.Name), uid, gid);
-            }
-            File.SetUnixFileMode(destination, File.GetUnixFileMode(source));
-        }
-        else if (info.Exists && IsRegular(info))
-        {
-            File.Copy(source, destination, overwrite: true);
-        }
-        else
-        {
-            return;
+            case S_IFLNK:
+                File.CreateSymbolicLink(destination, new FileInfo(source).LinkTarget!);
+                break;
+            case S_IFDIR:
+                Directory.CreateDirectory(destination);
+                foreach (var entry in new DirectoryInfo(source).EnumerateFileSystemInfos())
+                {
+                    Copy(entry.FullName, Path.Combine(destination, entry.Name), uid, gid, keepWhiteouts);
+                }
+                File.SetUnixFileMode(destination, (UnixFileMode)(mode & 0xFFF));
+                break;
+            case S_IFREG:
+                File.Copy(source, destination, overwrite: true);
+                break;
+            case Sys.S_IFCHR when keepWhiteouts && IsWhiteout(mode, rdev):
+                Sys.Mknod(destination, Sys.S_IFCHR, 0);
+                break;
+            default:
+                return;
         }
         Sys.Lchown(destination, uid, gid);
     }
 
-    private static bool IsRegular(FileInfo info)
-        => (info.Attributes & (FileAttributes.Device | FileAttributes.ReparsePoint)) == 0
-           && !info.Attributes.HasFlag(FileAttributes.Directory)
-           && FileKind(info.FullName) == 0x8000;
+    /// <summary>An overlay whiteout: a character device with device number 0/0.</summary>
+    public static bool IsWhiteout(uint mode, ulong rdev) => (mode & S_IFMT) == Sys.S_IFCHR && rdev == 0;
 
-    private static unsafe int FileKind(string path)
+    public static bool IsWhiteout(string path)
     {
-        Tmds.Linux.stat st;
-        byte[] p = System.Text.Encoding.UTF8.GetBytes(path + "\0");
-        fixed (byte* pp = p)
-        {
-            return Tmds.Linux.LibC.lstat(pp, &st) == 0 ? (int)(st.st_mode & 0xF000) : 0;
-        }
+        var (mode, rdev) = Sys.Lstat(path);
+        return IsWhiteout(mode, rdev);
     }
 }

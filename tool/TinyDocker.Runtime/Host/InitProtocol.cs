@@ -9,7 +9,7 @@ namespace TinyDocker.Runtime.Host;
 ///  unshare + posix_spawn init -----------------> prctl(PDEATHSIG); read spec.json
 ///  join cgroup; Control 'G' -------------------> (EOF instead: the supervisor died; exit)
 ///                                               unshare(cgroup); mounts; pivot_root; spawn command
-///                      <----------------------- Report "started CMDPID"
+///                      <----------------------- Report "started CMDPID SCRATCHFD"
 ///  on timeout / stop:  kill(init, SIGTERM)      forwards it to the command
 ///  grace over:         Control 'K' ------------> kill(-1, SIGKILL): every process but init
 ///                                               command exits; the rest killed and reaped
@@ -19,6 +19,8 @@ namespace TinyDocker.Runtime.Host;
 /// </code>
 ///
 /// Control is a pipe the supervisor writes (fd 3 in init); Report one the init writes (fd 4).
+/// SCRATCHFD is the init's descriptor of the container's scratch tmpfs (upper layers): the host
+/// reaches the upper layer through /proc/INIT/fd/SCRATCHFD after the old root is gone.
 /// Both ends in the init are close-on-exec: the command inherits neither. If the supervisor
 /// dies, the parent-death signal kills the init, and with it the whole PID namespace.
 /// </summary>
@@ -30,7 +32,7 @@ public static class InitProtocol
 
     public const string Started = "started", Exited = "exited";
 
-    public static string StartedLine(int commandPid) => $"{Started} {commandPid}\n";
+    public static string StartedLine(int commandPid, int scratchFd) => $"{Started} {commandPid} {scratchFd}\n";
 
     public static string ExitedLine(int waitStatus) => $"{Exited} {waitStatus}\n";
 }

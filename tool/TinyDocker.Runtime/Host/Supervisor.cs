@@ -82,6 +82,12 @@ internal sealed class Supervisor : IDisposable
 
     public bool TimedOut { get; private set; }
 
+    /// <summary>The container's scratch tmpfs (upper layers) as the host reaches it, once the command runs.</summary>
+    public string? ScratchDir { get; private set; }
+
+    /// <summary>Called on the report thread when the command has started.</summary>
+    public Action? CommandStartedHandler { get; set; }
+
     public NamespaceSpawner Init => _spawner;
 
     private void ReadReports()
@@ -89,9 +95,11 @@ internal sealed class Supervisor : IDisposable
         while (Sys.ReadLine(_reportRead) is { } line)
         {
             var parts = line.Split(' ');
-            if (parts is [InitProtocol.Started, var pid])
+            if (parts is [InitProtocol.Started, var pid, var scratchFd])
             {
                 CommandPid = int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture);
+                ScratchDir = $"/proc/{InitPid}/fd/{scratchFd}";
+                CommandStartedHandler?.Invoke();
             }
             else if (parts is [InitProtocol.Exited, var status])
             {

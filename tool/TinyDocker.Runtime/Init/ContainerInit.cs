@@ -16,7 +16,6 @@ public static class ContainerInit
     /// <summary>The init's whole life; its return value is the container's exit code.</summary>
     public static int Run(string specPath)
     {
-        var stderr = Console.Error; // loaded now: after pivot_root no assembly can be loaded
         try
         {
             // First: die with the supervisor's thread. Then wait for its go (EOF: it died already).
@@ -44,16 +43,20 @@ public static class ContainerInit
             // Everything up to the pivot, then the command looked up under the new root, then the pivot.
             MountApplier.Apply(plan.Take(plan.Count - 1).ToList(), root);
             string executable = CommandLookup.Find(root, spec.Command[0], spec.Env, spec.WorkingDir);
+            // Held open for the container's life: the host's only way to its upper layer after the pivot.
+            int scratchFd = Sys.Open(MountPlanner.ScratchDir(spec), O_PATH | O_DIRECTORY);
             MountApplier.Apply([plan[^1]], root);
             Sys.Chdir(spec.WorkingDir);
             Sys.Umask(0b000_010_010);
-            int code = reaper.Run(executable, spec.Command, spec.Env, spec.User);
+            int code = reaper.Run(executable, spec.Command, spec.Env, spec.User, scratchFd);
             reaper.WaitForExitPermission();
             return code;
         }
         catch (TinyDockerException e)
         {
-            stderr.WriteLine($"tinydocker: {e.Message}");
+            // Straight to fd 2: System.Console would load an assembly on first write, which a
+            // JIT-compiled init cannot do once the old root is gone (seen: FileNotFoundException).
+            Sys.WriteAll(2, $"tinydocker: {e.Message}\n");
             return e.ExitCode;
         }
     }

@@ -62,7 +62,7 @@ internal sealed class Reaper : IDisposable
     }
 
     /// <summary>Starts the command (as <paramref name="user"/> when given) and returns the exit code to report for it.</summary>
-    public int Run(string path, IReadOnlyList<string> argv, IReadOnlyList<string> env, UserIds? user)
+    public int Run(string path, IReadOnlyList<string> argv, IReadOnlyList<string> env, UserIds? user, int scratchFd)
     {
         // Only this thread changes identity: the control and signal threads keep root.
         Sys.SetNoNewPrivs();
@@ -77,7 +77,7 @@ internal sealed class Reaper : IDisposable
                 errno == Errno.ENOENT || errno == Errno.ENOTDIR ? ExitCodes.NotFound : ExitCodes.CannotExecute);
         }
         _child = pid;
-        Sys.WriteAll(InitProtocol.ReportFd, InitProtocol.StartedLine(pid));
+        Sys.WriteAll(InitProtocol.ReportFd, InitProtocol.StartedLine(pid, scratchFd));
         if (_pending != 0)
         {
             Sys.Kill(pid, _pending);

@@ -34,6 +34,18 @@ internal static partial class Sys
         }
     }
 
+    /// <summary>The calling thread's id (v1 cgroups move single threads by it).</summary>
+    public static int GetTid() => (int)syscall3(Arm64 ? 178 : 186, 0, 0, 0);
+
+    /// <summary>Moves the calling thread into the namespace behind <paramref name="fd"/>.</summary>
+    public static void SetNs(int fd, int type)
+    {
+        if (Tmds.Linux.LibC.setns(fd, type) < 0)
+        {
+            throw new SyscallException("setns", null, LastErrno);
+        }
+    }
+
     /// <summary>No execve of this thread or its children can gain privileges (setuid bits, file capabilities).</summary>
     public static void SetNoNewPrivs()
     {

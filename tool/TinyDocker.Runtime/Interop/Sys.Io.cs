@@ -76,3 +76,21 @@ internal static unsafe partial class Sys
         }
     }
 }
+
+internal static unsafe partial class Sys
+{
+    /// <summary>lstat(2): the mode (type and permissions) and, for a device, its number.</summary>
+    public static (uint Mode, ulong Rdev) Lstat(string path)
+    {
+        stat st;
+        byte[] p = Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* pp = p)
+        {
+            if (lstat(pp, &st) != 0)
+            {
+                throw new SyscallException("lstat", path, LastErrno);
+            }
+        }
+        return ((uint)st.st_mode, (ulong)st.st_rdev);
+    }
+}

@@ -61,6 +61,9 @@ public sealed record ContainerSpec
     /// <summary>Where start and end records go as JSON lines (a file, or /dev/fd/N); null for none.</summary>
     public string? JsonStatusPath { get; init; }
 
+    /// <summary>A host directory to save the container's upper layer into before it is discarded; null for none.</summary>
+    public string? KeepUpperDir { get; init; }
+
     /// <summary>This container's state directory on the host.</summary>
     public string StateDir => Path.Combine(StateRoot, Name);
 

@@ -11,7 +11,7 @@ namespace TinyDocker.Runtime.State;
 /// </summary>
 public sealed class ContainerState : IDisposable
 {
-    public const string LockFile = "lock", SpecFile = "spec.json", PidFile = "pid";
+    public const string LockFile = "lock", SpecFile = "spec.json", PidFile = "pid", SupervisorFile = "supervisor", ScratchFile = "scratch";
 
     private int _lockFd;
 
@@ -61,7 +61,8 @@ public sealed class ContainerState : IDisposable
 
     public void WriteSpec(ContainerSpec spec) => SpecJson.Write(SpecPath, spec);
 
-    public void WritePid(int pid) => File.WriteAllText(Path.Combine(Dir, PidFile), pid + "\n");
+    /// <summary>Records a fact about the running container for `ps`, `exec`, `stop`, `kill` and `diff`.</summary>
+    public void Write(string file, string value) => File.WriteAllText(Path.Combine(Dir, file), value + "\n");
 
     /// <summary>True when a live supervisor holds the directory's lock.</summary>
     internal static bool IsLocked(string dir)
