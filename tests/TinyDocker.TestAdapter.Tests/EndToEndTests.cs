@@ -76,7 +76,7 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
     }
 
     [RootFact]
-    public void List_tests_names_every_case_and_a_filter_runs_one_case_in_the_default_image_of_the_run_settings()
+    public void List_tests_names_every_case_and_a_filter_runs_one_case_with_the_run_settings_image_and_the_TINYDOCKER_PATH_tool()
     {
         string dir = _sample.EnsureBuilt();
         var list = Dotnet.Run(dir, _sample.Environment, "test", "--no-build", "-nologo", "--list-tests");
@@ -84,12 +84,19 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         var listed = list.Stdout.Split('\n').Select(l => l.Trim()).ToHashSet();
         Assert.Superset(ContainerCases.Append(XunitTest).ToHashSet(), listed);
 
+        // TINYDOCKER_PATH names another CLI: here the repository's own build, behind a script that logs its arguments.
         using var image = new BusyboxImage();
-        var run = Test(dir, "filter", [], "--filter", $"FullyQualifiedName={Pass}", "--", $"TinyDocker.Image={image.Dir}");
+        string log = Path.Combine(_sample.Root, "tool.log");
+        string wrapper = Path.Combine(_sample.Root, "tinydocker-wrapper");
+        File.WriteAllText(wrapper, $"#!/bin/sh\necho \"$*\" >> '{log}'\nexec '{TinyTool.Executable}' \"$@\"\n");
+        File.SetUnixFileMode(wrapper, (UnixFileMode)0b111_101_101);
+        var run = Test(dir, "filter", new() { ["TINYDOCKER_PATH"] = wrapper }, "--filter", $"FullyQualifiedName={Pass}", "--", $"TinyDocker.Image={image.Dir}");
         Assert.True(run.Process.ExitCode == 0, run.Process.ToString());
         var only = Assert.Single(run.Results);
         Assert.Equal((Pass, "Passed"), (only.Name, only.Outcome));
         Assert.Contains("running on: an image without /etc/os-release", only.StdOut);
+        Assert.StartsWith($"run --image {image.Dir} --timeout 60 --memory 512m --tmpfs /tinydocker-results --copy-out /tinydocker-results:", File.ReadAllText(log));
+        Assert.EndsWith($" {Path.Combine(dir, Pass)}\n", File.ReadAllText(log));
         Assert.Empty(_sample.Tool.StateEntries());
 
         // A bad setting is one clear line, runs nothing, and fails the run.
