@@ -14,6 +14,7 @@ public sealed class ContainerTestExecutor : ITestExecutor
 {
     private readonly Lock _reportLock = new();
     private LiveProcesses? _live;
+    private volatile bool _cancelRequested;
 
     public void RunTests(IEnumerable<string>? sources, IRunContext? runContext, IFrameworkHandle? frameworkHandle)
     {
@@ -28,7 +29,11 @@ public sealed class ContainerTestExecutor : ITestExecutor
     }
 
     /// <summary>Ends every running case's CLI, by pid; the CLIs remove their containers.</summary>
-    public void Cancel() => Volatile.Read(ref _live)?.CancelAll();
+    public void Cancel()
+    {
+        _cancelRequested = true;
+        Volatile.Read(ref _live)?.CancelAll();
+    }
 
     /// <summary>The chosen tests with their settings, re-read from the cases files (a TestCase carries only its name).</summary>
     private List<(ContainerCase Case, TestCase Test)> Declared(IEnumerable<TestCase> tests, IFrameworkHandle handle)
@@ -82,6 +87,10 @@ public sealed class ContainerTestExecutor : ITestExecutor
         }
         var live = new LiveProcesses();
         Volatile.Write(ref _live, live);
+        if (_cancelRequested)
+        {
+            return; // cancelled before it started
+        }
         // vstest.console stopped by Ctrl+C or a signal makes the test host exit without calling
         // Cancel: the CLIs it started must not outlive it.
         EventHandler onExit = (_, _) => live.CancelAll();
