@@ -23,6 +23,26 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
     public EndToEndTests(PackedSample sample) => _sample = sample;
 
     [RootFact]
+    public void The_package_holds_the_adapter_and_its_build_files_under_build_the_cli_under_tools_and_an_empty_lib()
+    {
+        _sample.EnsureBuilt();
+        using var package = System.IO.Compression.ZipFile.OpenRead(Assert.Single(Directory.GetFiles(_sample.Feed, "*.nupkg")));
+        var entries = package.Entries.Select(e => e.FullName).ToList();
+        Assert.Equal(["build/TinyDocker.TestAdapter.dll", "build/TinyDocker.TestAdapter.props", "build/TinyDocker.TestAdapter.targets"],
+            entries.Where(e => e.StartsWith("build/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Equal(0, Assert.Single(package.Entries, e => e.FullName.StartsWith("lib/", StringComparison.Ordinal) && e.FullName == "lib/net10.0/_._").Length);
+        Assert.Single(entries, e => e.StartsWith("lib/", StringComparison.Ordinal));
+        Assert.Contains("tools/tinydocker/dotnet-tinydocker.dll", entries);
+        Assert.Contains("tools/tinydocker/TinyDocker.Runtime.dll", entries);
+        // The build copied the adapter, and only it, beside the test assembly; the cases file is there too.
+        string output = Path.Combine(_sample.Dir, "bin", "Debug", "net10.0");
+        Assert.True(File.Exists(Path.Combine(output, "TinyDocker.TestAdapter.dll")));
+        Assert.True(File.Exists(Path.Combine(output, "SampleContainerTests.TinyContainerTests.json")));
+        Assert.False(File.Exists(Path.Combine(output, "TinyDocker.Runtime.dll")));
+        Assert.False(File.Exists(Path.Combine(output, "Tmds.LibC.dll")));
+    }
+
+    [RootFact]
     public void A_run_reports_each_case_with_its_outcome_message_output_duration_and_attachments()
     {
         string dir = _sample.EnsureBuilt();
