@@ -17,6 +17,10 @@ public sealed class TinyTool : IDisposable
     /// <summary>This tool's TINYDOCKER_ROOT.</summary>
     public string StateRoot { get; }
 
+    /// <summary>How this state root's cgroups begin: a short hash of it (see Cgroups/Cgroup.cs).</summary>
+    public string CgroupPrefix
+        => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(StateRoot)))[..8].ToLowerInvariant() + "-";
+
     public static string Executable
         => Environment.GetEnvironmentVariable("TINYDOCKER_EXE") is { Length: > 0 } exe
             ? exe
