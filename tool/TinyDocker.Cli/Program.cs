@@ -1,6 +1,7 @@
 using McMaster.Extensions.CommandLineUtils;
 using TinyDocker.Cli;
 using TinyDocker.Cli.Commands;
+using TinyDocker.Cli.Commands.Image;
 using TinyDocker.Runtime;
 
 // The init mode is internal: it is dispatched before any parsing, so it loads as little as possible.
@@ -19,6 +20,7 @@ app.VersionOption("--version", ThisAssembly.AssemblyInformationalVersion);
 RunCommand.Register(app);
 PsCommand.Register(app);
 PruneCommand.Register(app);
+ImageCommand.Register(app);
 app.OnExecute(() =>
 {
     app.ShowHelp();

@@ -1,6 +1,7 @@
 using McMaster.Extensions.CommandLineUtils;
 using TinyDocker.Runtime;
 using TinyDocker.Runtime.Host;
+using TinyDocker.Runtime.Images;
 using TinyDocker.Runtime.Init;
 using TinyDocker.Runtime.Spec;
 using TinyDocker.Runtime.State;
@@ -27,7 +28,7 @@ internal static class RunCommand
             """;
         cmd.HelpOption("-h|--help");
         cmd.AllowArgumentSeparator = true;
-        var image = cmd.Option("--image <DIR>", "Root filesystem directory to use as the read-only image (default: the host's root).", CommandOptionType.SingleValue);
+        var image = cmd.Option("--image <IMAGE>", "The read-only image: a root filesystem directory, an image archive (imported on first use) or a stored image name (default: the host's root).", CommandOptionType.SingleValue);
         var hostname = cmd.Option("--hostname <NAME>", "Hostname inside the container (default: the container's name).", CommandOptionType.SingleValue);
         var env = cmd.Option("-e|--env <KEY_VALUE>", "Set an environment variable (repeatable); KEY alone copies it from the host.", CommandOptionType.MultipleValue);
         var name = cmd.Argument("NAME", $"The container's name ({SpecValidator.NamePattern}).");
@@ -44,14 +45,15 @@ internal static class RunCommand
     {
         string cwd = Environment.CurrentDirectory;
         string host = hostname ?? name;
+        var resolved = image is null ? null : ImageResolver.Resolve(image, ImageStore.Open(), Progress.ForTerminal());
         return new ContainerSpec
         {
             Name = name,
             Hostname = host,
-            Layers = image is null ? ["/"] : [Path.GetFullPath(image)],
-            Command = command,
-            Env = BuildEnvironment(host, env),
-            WorkingDir = cwd,
+            Layers = resolved?.Layers ?? ["/"],
+            Command = ImageDefaults.Command(resolved?.Config, command),
+            Env = BuildEnvironment(host, ImageDefaults.Env(resolved?.Config, env)),
+            WorkingDir = ImageDefaults.WorkingDir(resolved?.Config, cwd),
             SharedDir = cwd,
             StateRoot = StateRoot.Current,
         };
