@@ -17,8 +17,11 @@ public sealed class TinyTool : IDisposable
     /// <summary>This tool's TINYDOCKER_ROOT.</summary>
     public string StateRoot { get; }
 
+    /// <summary>More environment variables for every run of the tool (e.g. TINYDOCKER_DATA).</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
     public static string Executable
-        => Environment.GetEnvironmentVariable("TINYDOCKER_EXE") is { Length: > 0 } exe
+        => System.Environment.GetEnvironmentVariable("TINYDOCKER_EXE") is { Length: > 0 } exe
             ? exe
             : Path.Combine(AppContext.BaseDirectory, "dotnet-tinydocker");
 
@@ -29,13 +32,17 @@ public sealed class TinyTool : IDisposable
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+            WorkingDirectory = workingDirectory ?? System.Environment.CurrentDirectory,
         };
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
         }
         psi.Environment["TINYDOCKER_ROOT"] = StateRoot;
+        foreach (var (key, value) in Environment)
+        {
+            psi.Environment[key] = value;
+        }
         return psi;
     }
 

@@ -25,8 +25,7 @@ internal sealed class TarFiles : IArchiveFiles
                 switch (entry.EntryType)
                 {
                     case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                        // On a seekable stream the reader stops right where the entry's data begins.
-                        _files[name] = (stream.Position, entry.Length);
+                        _files[name] = (entry.DataOffset, entry.Length);
                         break;
                     case TarEntryType.SymbolicLink:
                         // docker save links a repeated layer to its first copy: ../HEX/layer.tar

@@ -10,7 +10,7 @@ internal sealed class WindowStream(Stream inner, long length) : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        if (_left <= 0)
+        if (_left <= 0 || buffer.Length == 0)
         {
             return 0;
         }
