@@ -52,15 +52,17 @@ internal static class DockerArchiveImporter
             ? l.EnumerateArray().Select(x => x.GetString() ?? "").ToList()
             : throw new TinyDockerException($"`{where}`: manifest.json has no Layers list");
         var layers = new List<string>();
+        using var staging = new LayerImporter(store);
         for (int i = 0; i < layerPaths.Count; i++)
         {
             string path = layerPaths[i];
             Digest? expected = BlobDigest(path) ?? (i < diffIds.Count ? diffIds[i] : null);
             int index = i + 1;
-            var digest = LayerImporter.Import(store, () => files.Open(path), expected, $"`{where}`: layer {index}/{layerPaths.Count} `{path}`",
+            var digest = staging.Add(() => files.Open(path), expected, $"`{where}`: layer {index}/{layerPaths.Count} `{path}`",
                 bytes => progress.Layer(index, layerPaths.Count, path, bytes, null));
             layers.Add(digest.ToString());
         }
+        staging.Commit();
         progress.Done();
         return new ImageRecord
         {

@@ -46,8 +46,10 @@ public static class ImageImporter
         var (kind, compressed) = Sniff(full, path);
         if (kind == ArchiveKind.RootFs)
         {
-            var layer = LayerImporter.Import(store, () => File.OpenRead(full), expected: null, $"`{path}`",
+            using var staging = new LayerImporter(store);
+            var layer = staging.Add(() => File.OpenRead(full), expected: null, $"`{path}`",
                 bytes => progress.Layer(1, 1, Path.GetFileName(path), bytes, new FileInfo(full).Length));
+            staging.Commit();
             progress.Done();
             return new ImageRecord
             {

@@ -1,28 +1,29 @@
-using System.Formats.Tar;
-using System.IO.Compression;
+using ZstdSharp;
 
 namespace TinyDocker.Runtime.Images;
 
 /// <summary>
-/// Puts one layer into the store: extracted into a directory of tmp/, its digest checked, then
-/// renamed into layers/ in one step. Any failure removes the partial directory and leaves the
-/// store as it was; the error is one line naming the layer.
+/// Puts an image's layers into the store all or nothing: each is extracted into a directory of
+/// tmp/ and its digest checked; only when every layer of the image is ready are they renamed into
+/// layers/, one rename each. Disposing without <see cref="Commit"/> removes every staged directory,
+/// so a failure in any layer leaves the store as it was. Errors are one line naming the layer.
 /// </summary>
-internal static class LayerImporter
+internal sealed class LayerImporter(ImageStore store) : IDisposable
 {
+    private readonly List<(string Dir, Digest Digest)> _staged = [];
+
     /// <summary>
-    /// Ensures the layer is in the store and returns its digest. With <paramref name="expected"/>
+    /// Stages a layer unless the store has it and returns its digest. With <paramref name="expected"/>
     /// known, a layer already present is not read at all; without it (a rootfs tarball), the digest
     /// of what was read names the layer.
     /// </summary>
-    public static Digest Import(ImageStore store, Func<Stream> open, Digest? expected, string what,
-        Action<long>? progress = null)
+    public Digest Add(Func<Stream> open, Digest? expected, string what, Action<long>? progress = null)
     {
-        if (expected is { } known && store.HasLayer(known))
+        if (expected is { } known && (store.HasLayer(known) || _staged.Any(s => s.Digest == known)))
         {
             return known;
         }
-        string staged = store.NewTempDir("layer");
+        string dir = store.NewTempDir("layer");
         try
         {
             Digest actual;
@@ -30,7 +31,7 @@ internal static class LayerImporter
             {
                 using (var tar = LayerCompression.Decompress(hashing))
                 {
-                    LayerExtractor.Extract(tar, staged);
+                    LayerExtractor.Extract(tar, dir);
                     tar.CopyTo(Stream.Null); // the compressed stream's own end and checksum
                 }
                 actual = hashing.Finish();
@@ -39,24 +40,43 @@ internal static class LayerImporter
             {
                 throw new TinyDockerException($"{what}: digest mismatch: expected {e}, got {actual}");
             }
-            store.CommitLayer(staged, actual);
+            _staged.Add((dir, actual));
             return actual;
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException
-                                       or ZstdSharp.ZstdException or ArgumentException)
+                                       or ZstdException or ArgumentException)
         {
-            store.RemoveTree(staged);
+            store.RemoveTree(dir);
             throw new TinyDockerException($"{what}: corrupt or truncated archive ({ex.Message.TrimEnd('.')})", inner: ex);
         }
         catch (TinyDockerException ex)
         {
-            store.RemoveTree(staged);
+            store.RemoveTree(dir);
             throw ex.Message.StartsWith(what, StringComparison.Ordinal) ? ex : new TinyDockerException($"{what}: {ex.Message}", ex.ExitCode, ex);
         }
         catch
         {
-            store.RemoveTree(staged);
+            store.RemoveTree(dir);
             throw;
         }
+    }
+
+    /// <summary>Moves every staged layer into place (a layer another import landed first is kept, ours dropped).</summary>
+    public void Commit()
+    {
+        foreach (var (dir, digest) in _staged)
+        {
+            store.CommitLayer(dir, digest);
+        }
+        _staged.Clear();
+    }
+
+    public void Dispose()
+    {
+        foreach (var (dir, _) in _staged)
+        {
+            store.RemoveTree(dir);
+        }
+        _staged.Clear();
     }
 }

@@ -55,14 +55,16 @@ internal static class ManifestImporter
             config = OciDocuments.ReadConfig(doc.RootElement);
         }
         var layers = new List<string>();
+        using var staging = new LayerImporter(store);
         for (int i = 0; i < manifest.Layers.Count; i++)
         {
             var d = manifest.Layers[i];
             int index = i + 1;
-            LayerImporter.Import(store, () => source.OpenBlob(d), d.Digest, $"`{where}`: layer {index}/{manifest.Layers.Count} {d.Digest.Short}",
+            staging.Add(() => source.OpenBlob(d), d.Digest, $"`{where}`: layer {index}/{manifest.Layers.Count} {d.Digest.Short}",
                 bytes => progress.Layer(index, manifest.Layers.Count, d.Digest.Short, bytes, d.Size));
             layers.Add(d.Digest.ToString());
         }
+        staging.Commit();
         progress.Done();
         return new ImageRecord
         {
