@@ -19,6 +19,10 @@ app.HelpOption("-h|--help");
 app.VersionOption("--version", ThisAssembly.AssemblyInformationalVersion);
 RunCommand.Register(app);
 PsCommand.Register(app);
+ExecCommand.Register(app);
+StopCommand.Register(app);
+KillCommand.Register(app);
+DiffCommand.Register(app);
 PruneCommand.Register(app);
 ImageCommand.Register(app);
 app.OnExecute(() =>

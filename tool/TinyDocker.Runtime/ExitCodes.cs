@@ -9,6 +9,9 @@ public static class ExitCodes
     /// <summary>The command exists but could not be executed.</summary>
     public const int CannotExecute = 126;
 
+    /// <summary>The container was stopped because it ran past its timeout (as timeout(1)).</summary>
+    public const int TimedOut = 124;
+
     /// <summary>The command was not found.</summary>
     public const int NotFound = 127;
 

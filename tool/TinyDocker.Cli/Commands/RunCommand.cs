@@ -1,10 +1,6 @@
 using McMaster.Extensions.CommandLineUtils;
-using TinyDocker.Runtime;
 using TinyDocker.Runtime.Host;
-using TinyDocker.Runtime.Images;
-using TinyDocker.Runtime.Init;
 using TinyDocker.Runtime.Spec;
-using TinyDocker.Runtime.State;
 
 namespace TinyDocker.Cli.Commands;
 
@@ -23,72 +19,42 @@ internal static class RunCommand
             is visible at the same path, copy-on-write, and the command starts there.
             Every change the command makes is discarded when it exits.
 
-            Exit status: the command's own; 128+N if it died of signal N; 125 if tinydocker failed or
-            the input was bad; 126 if the command cannot be executed; 127 if it was not found.
+            Exit status: the command's own; 128+N if it died of signal N; 124 if it timed out;
+            125 if tinydocker failed or the input was bad; 126 if the command cannot be executed;
+            127 if it was not found.
             """;
         cmd.HelpOption("-h|--help");
         cmd.AllowArgumentSeparator = true;
-        var image = cmd.Option("--image <IMAGE>", "The read-only image: a root filesystem directory, an image archive (imported on first use) or a stored image name (default: the host's root).", CommandOptionType.SingleValue);
-        var hostname = cmd.Option("--hostname <NAME>", "Hostname inside the container (default: the container's name).", CommandOptionType.SingleValue);
-        var env = cmd.Option("-e|--env <KEY_VALUE>", "Set an environment variable (repeatable); KEY alone copies it from the host.", CommandOptionType.MultipleValue);
+        var o = new RunOptions
+        {
+            Image = cmd.Option("--image <IMAGE>", "The read-only image: a root filesystem directory, an image archive (imported on first use) or a stored image name (default: the host's root).", CommandOptionType.SingleValue),
+            Hostname = cmd.Option("--hostname <NAME>", "Hostname inside the container (default: the container's name).", CommandOptionType.SingleValue),
+            Env = cmd.Option("-e|--env <KEY_VALUE>", "Set an environment variable KEY=VALUE (repeatable); KEY alone copies it from the host.", CommandOptionType.MultipleValue),
+            EnvFile = cmd.Option("--env-file <FILE>", "Read KEY=VALUE lines from a file (repeatable; # starts a comment).", CommandOptionType.MultipleValue),
+            Workdir = cmd.Option("-w|--workdir <DIR>", "Start the command in DIR inside the container (created if missing; default: the current directory).", CommandOptionType.SingleValue),
+            User = cmd.Option("-u|--user <UID_GID>", "Run the command as UID[:GID] or NAME[:GROUP]; supplementary groups are cleared.", CommandOptionType.SingleValue),
+            Volume = cmd.Option("-v|--volume <HOST_CONTAINER>", "Bind-mount HOST:CONTAINER[:ro|rw] (repeatable); ro applies to submounts too.", CommandOptionType.MultipleValue),
+            Tmpfs = cmd.Option("--tmpfs <PATH>", "Mount a tmpfs at PATH[:size=64m,mode=1777] (repeatable).", CommandOptionType.MultipleValue),
+            ReadOnly = cmd.Option("--read-only", "Make the root filesystem read-only (except /tmp, /dev/shm, tmpfs mounts and rw volumes).", CommandOptionType.NoValue),
+            CopyOut = cmd.Option("--copy-out <CONTAINER_HOST>", "Copy CONTAINER_PATH:HOST_PATH out after the command exits, however it exits (repeatable).", CommandOptionType.MultipleValue),
+            Network = cmd.Option("--network <MODE>", "none (default: a new network namespace with only loopback) or host.", CommandOptionType.SingleValue),
+            Memory = cmd.Option("-m|--memory <SIZE>", "Memory limit, e.g. 512m or 1g; exceeding it gets the process OOM-killed (exit 137).", CommandOptionType.SingleValue),
+            MemorySwap = cmd.Option("--memory-swap <SIZE>", "Memory plus swap limit (needs --memory).", CommandOptionType.SingleValue),
+            PidsLimit = cmd.Option("--pids-limit <N>", "Most processes and threads at once.", CommandOptionType.SingleValue),
+            Cpus = cmd.Option("--cpus <N>", "CPU time, in cores (e.g. 0.5).", CommandOptionType.SingleValue),
+            Timeout = cmd.Option("--timeout <DURATION>", "Stop the container after DURATION (300, 90s, 5m): SIGTERM, then SIGKILL after --stop-timeout; exit 124.", CommandOptionType.SingleValue),
+            StopTimeout = cmd.Option("--stop-timeout <DURATION>", "Grace between SIGTERM and SIGKILL when stopping (default 10s).", CommandOptionType.SingleValue),
+            KeepUpper = cmd.Option("--keep-upper <DIR>", "Save the container's upper layer (its writes, whiteouts included) to DIR before it is discarded.", CommandOptionType.SingleValue),
+            JsonStatus = cmd.Option("--json-status <FILE>", "Write a JSON start record and end record (exit, signal, timeout, OOM, times, peak memory) to FILE or /dev/fd/N.", CommandOptionType.SingleValue),
+        };
         var name = cmd.Argument("NAME", $"The container's name ({SpecValidator.NamePattern}).");
         cmd.Argument("COMMAND", "The command to run, then its arguments.", multipleValues: true);
         cmd.OnExecute(() =>
         {
-            var command = cmd.RemainingArguments.ToArray();
-            var spec = BuildSpec(name.Value ?? "", command, image.Value(), hostname.Value(), env.Values.OfType<string>().ToList());
-            return ContainerRunner.Run(spec);
+            var spec = RunSpecBuilder.Build(name.Value ?? "", cmd.RemainingArguments.ToArray(), o);
+            return ContainerRunner.Run(spec, Console.Error);
         });
     });
-
-    internal static ContainerSpec BuildSpec(string name, string[] command, string? image, string? hostname, IReadOnlyList<string> env)
-    {
-        string cwd = Environment.CurrentDirectory;
-        string host = hostname ?? name;
-        var resolved = image is null ? null : ImageResolver.Resolve(image, ImageStore.Open(), Progress.ForTerminal());
-        return new ContainerSpec
-        {
-            Name = name,
-            Hostname = host,
-            Layers = resolved?.Layers ?? ["/"],
-            Command = ImageDefaults.Command(resolved?.Config, command),
-            Env = BuildEnvironment(host, ImageDefaults.Env(resolved?.Config, env)),
-            WorkingDir = ImageDefaults.WorkingDir(resolved?.Config, cwd),
-            SharedDir = cwd,
-            StateRoot = StateRoot.Current,
-        };
-    }
-
-    /// <summary>A clean default environment, then the user's entries in order (a later KEY wins).</summary>
-    private static string[] BuildEnvironment(string hostname, IReadOnlyList<string> entries)
-    {
-        var vars = new List<KeyValuePair<string, string>>
-        {
-            new("PATH", CommandLookup.DefaultPath),
-            new("HOME", "/root"),
-            new("HOSTNAME", hostname),
-        };
-        if (Environment.GetEnvironmentVariable("TERM") is { } term)
-        {
-            vars.Add(new("TERM", term));
-        }
-        foreach (var entry in entries)
-        {
-            int eq = entry.IndexOf('=');
-            string key = eq < 0 ? entry : entry[..eq];
-            string? value = eq < 0 ? Environment.GetEnvironmentVariable(entry) : entry[(eq + 1)..];
-            if (key.Length == 0)
-            {
-                throw new TinyDockerException($"invalid environment entry `{entry}`: expected KEY=VALUE or KEY");
-            }
-            vars.RemoveAll(v => v.Key == key);
-            if (value is not null)
-            {
-                vars.Add(new(key, value));
-            }
-        }
-        return vars.Select(v => $"{v.Key}={v.Value}").ToArray();
-    }
 
     /// <summary>
     /// docker stops reading run's options at the first positional (NAME); McMaster would read on
@@ -96,11 +62,11 @@ internal static class RunCommand
     /// </summary>
     public static string[] SeparateCommand(CommandLineApplication app, string[] args)
     {
-        if (args.Length == 0 || args[0] != Name)
+        if (args.Length == 0 || args[0] is not (Name or ExecCommand.Name))
         {
             return args;
         }
-        var run = app.Commands.Single(c => c.Name == Name);
+        var run = app.Commands.Single(c => c.Name == args[0]);
         for (int i = 1; i < args.Length; i++)
         {
             string a = args[i];

@@ -1,58 +1,65 @@
 // Runs in: the host tool (the supervisor), in the host's namespaces.
-using System.Runtime.InteropServices;
-using TinyDocker.Runtime.Interop;
+using TinyDocker.Runtime.Cgroups;
 using TinyDocker.Runtime.Spec;
 using TinyDocker.Runtime.State;
 
 namespace TinyDocker.Runtime.Host;
 
 /// <summary>
-/// Runs one container to completion: takes its name, starts its init, forwards signals to it,
-/// and removes its state however it ends. Returns the exit code `run` reports.
+/// Runs one container to completion: takes its name, creates its cgroup, starts and supervises
+/// its init, copies results out, and removes everything however it ends. Returns the exit code
+/// `run` reports.
 /// </summary>
 public static class ContainerRunner
 {
     /// <summary>Signals the supervisor passes on to the container's init, which passes them to the command.</summary>
     public static readonly int[] ForwardedSignals = [2 /*INT*/, 15 /*TERM*/, 1 /*HUP*/, 3 /*QUIT*/, 10 /*USR1*/, 12 /*USR2*/];
 
-    public static int Run(ContainerSpec spec)
+    public static int Run(ContainerSpec spec, TextWriter stderr)
     {
         SpecValidator.Validate(spec);
         using var state = ContainerState.Acquire(spec.StateRoot, spec.Name);
         state.WriteSpec(spec);
-        var (lifelineRead, lifelineWrite) = Sys.Pipe();
-        int initPid = 0;
-        var registrations = ForwardedSignals
-            .Select(sig => PosixSignalRegistration.Create((PosixSignal)sig, ctx =>
-            {
-                ctx.Cancel = true;
-                if (initPid > 0)
-                {
-                    Sys.Kill(initPid, sig);
-                }
-            }))
-            .ToList();
-        try
+        using var cgroup = Cgroup.Create(spec);
+        using var status = new JsonStatus(spec.JsonStatusPath);
+        using var container = new Supervisor(spec, state.SpecPath, cgroup);
+        state.Write(ContainerState.PidFile, container.InitPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        state.Write(ContainerState.SupervisorFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        container.CommandStartedHandler = () => state.Write(ContainerState.ScratchFile, container.ScratchDir!);
+        status.Start(new StartRecord(spec.Name, container.InitPid, NamespaceIds(container.InitPid)));
+
+        container.WaitForCommand();
+        if (container.CommandStatus is not null)
         {
-            var spawner = NamespaceSpawner.Start(SelfExe.InitArgv(Path.Combine(state.Dir, ContainerState.SpecFile)), lifelineRead);
-            initPid = spawner.WaitStarted();
-            Sys.Close(lifelineRead);
-            lifelineRead = -1;
-            state.WritePid(initPid);
-            int status = spawner.WaitExited();
-            return ExitCodes.FromWaitStatus(status);
+            ResultCopier.CopyOut(container.InitPid, spec.CopyOut, stderr);
+            if (spec.KeepUpperDir is { } keep && container.ScratchDir is { } scratch)
+            {
+                UpperLayer.Save(scratch, keep, stderr);
+            }
         }
-        finally
+        container.Release();
+
+        int waitStatus = container.CommandStatus ?? container.Init.Status;
+        int code = ExitCodes.FromWaitStatus(waitStatus);
+        bool oomKilled = cgroup?.OomKilled() == true;
+        var usage = container.Init.Usage;
+        status.End(new EndRecord(code, (waitStatus & 0x7f) is > 0 and var sig ? sig : null, container.TimedOut, oomKilled,
+            (DateTime.UtcNow - container.Started).TotalSeconds, usage.User.TotalSeconds, usage.System.TotalSeconds,
+            cgroup?.PeakMemoryBytes() ?? usage.MaxResidentBytes));
+        if (container.TimedOut)
         {
-            foreach (var r in registrations)
-            {
-                r.Dispose();
-            }
-            if (lifelineRead >= 0)
-            {
-                Sys.Close(lifelineRead);
-            }
-            Sys.Close(lifelineWrite);
+            stderr.WriteLine($"tinydocker: container `{spec.Name}` timed out after {Durations.Format(spec.Timeout!.Value)} and was stopped");
+            return ExitCodes.TimedOut;
         }
+        if (oomKilled)
+        {
+            string limit = spec.Limits.MemoryBytes is { } m ? $" (memory limit {Sizes.Format(m)})" : "";
+            stderr.WriteLine($"tinydocker: container `{spec.Name}`: a process was killed: out of memory{limit}");
+        }
+        return code;
     }
+
+    private static Dictionary<string, string> NamespaceIds(int pid)
+        => new[] { "mnt", "pid", "net", "uts", "ipc", "cgroup" }
+            .ToDictionary(ns => ns, ns => new FileInfo($"/proc/{pid}/ns/{ns}").LinkTarget ?? "?");
 }

@@ -10,15 +10,10 @@ namespace TinyDocker.Runtime.Host;
 /// thread, and that thread can start no other thread after CLONE_NEWPID (DESIGN.md), so a
 /// dedicated thread unshares, spawns the init (which becomes PID 1), and then waits for it.
 /// It must outlive the init: the init's parent-death signal fires when this thread ends.
+/// The cgroup namespace is left to the init, which unshares it once it is in its cgroup.
 /// </summary>
 internal sealed class NamespaceSpawner
 {
-    /// <summary>The file descriptor number at which the init finds its lifeline pipe.</summary>
-    public const int LifelineFd = 3;
-
-    public static int NamespaceFlags
-        => CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP;
-
     // The namespace thread may not create threads, and completing a Task could ask the thread
     // pool for one (seen: the runtime aborts with "Out of memory"). Plain events only wake a waiter.
     private readonly ManualResetEventSlim _started = new();
@@ -26,29 +21,27 @@ internal sealed class NamespaceSpawner
     private Exception? _error;
     private int _pid;
     private int _status;
+    private ResourceUsage _usage;
 
-    /// <summary>Blocks until the init runs; returns its pid in the host's PID namespace.</summary>
-    public int WaitStarted()
-    {
-        _started.Wait();
-        return _error is null ? _pid : throw _error;
-    }
+    public static int NamespaceFlags(bool newNetwork)
+        => CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | (newNetwork ? CLONE_NEWNET : 0);
 
-    /// <summary>Blocks until the init exits; returns its wait status.</summary>
-    public int WaitExited()
-    {
-        _exited.Wait();
-        return _status;
-    }
+    /// <summary>Set when the init has exited.</summary>
+    public WaitHandle ExitedHandle => _exited.WaitHandle;
 
-    /// <summary>
-    /// Starts the thread. <paramref name="lifelineRead"/> becomes fd 3 in the init; the caller
-    /// keeps the write end open for the container's life, so the init can tell if it was orphaned.
-    /// </summary>
-    public static NamespaceSpawner Start(string[] initArgv, int lifelineRead)
+    public bool HasExited => _exited.IsSet;
+
+    /// <summary>The init's wait status, once it exited.</summary>
+    public int Status => _status;
+
+    /// <summary>CPU time and peak memory of the init and everything it reaped.</summary>
+    public ResourceUsage Usage => _usage;
+
+    /// <summary>Starts the thread; <paramref name="fds"/> are handed to the init at the given numbers.</summary>
+    public static NamespaceSpawner Start(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds)
     {
         var spawner = new NamespaceSpawner();
-        var thread = new Thread(() => spawner.Run(initArgv, lifelineRead))
+        var thread = new Thread(() => spawner.Run(initArgv, flags, fds))
         {
             Name = "tinydocker-namespaces",
             IsBackground = true,
@@ -57,15 +50,25 @@ internal sealed class NamespaceSpawner
         return spawner;
     }
 
-    private void Run(string[] initArgv, int lifelineRead)
+    /// <summary>Blocks until the init runs; returns its pid in the host's PID namespace.</summary>
+    public int WaitStarted()
+    {
+        _started.Wait();
+        return _error is null ? _pid : throw _error;
+    }
+
+    /// <summary>Blocks until the init exits, at most <paramref name="timeout"/>.</summary>
+    public bool WaitExited(TimeSpan timeout) => _exited.Wait(timeout);
+
+    private void Run(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds)
     {
         int pid;
         try
         {
-            Sys.Unshare(NamespaceFlags);
+            Sys.Unshare(flags);
             var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
                 .Select(e => $"{e.Key}={e.Value}").ToList();
-            pid = Sys.Spawn(initArgv[0], initArgv, env, [(lifelineRead, LifelineFd)], out int errno);
+            pid = Sys.Spawn(initArgv[0], initArgv, env, fds, out int errno);
             if (pid < 0)
             {
                 throw new SyscallException("posix_spawn", initArgv[0], errno);
@@ -79,7 +82,7 @@ internal sealed class NamespaceSpawner
         }
         _pid = pid;
         _started.Set();
-        Sys.Wait(pid, out _status);
+        Sys.Wait(pid, out _status, out _usage);
         _exited.Set();
     }
 }

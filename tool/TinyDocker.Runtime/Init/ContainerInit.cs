@@ -1,10 +1,11 @@
-// Runs in: the container's init: PID 1 of the new PID namespace, in the new mount, UTS, IPC,
-// network and cgroup namespaces, started by the supervisor's namespace thread. It sets up the
+// Runs in: the container's init: PID 1 of the new PID namespace, in the new mount, UTS, IPC
+// and network namespaces, started by the supervisor's namespace thread. It sets up the
 // filesystem, pivots into it, runs the command and reaps; see docs/architecture.md.
 using TinyDocker.Runtime.Host;
 using TinyDocker.Runtime.Interop;
 using TinyDocker.Runtime.Mounts;
 using TinyDocker.Runtime.Spec;
+using static Tmds.Linux.LibC;
 
 namespace TinyDocker.Runtime.Init;
 
@@ -15,36 +16,47 @@ public static class ContainerInit
     /// <summary>The init's whole life; its return value is the container's exit code.</summary>
     public static int Run(string specPath)
     {
-        var stderr = Console.Error; // loaded now: after pivot_root no assembly can be loaded
         try
         {
-            // First: die with the supervisor's thread. Then check it had not died already.
+            // First: die with the supervisor's thread. Then wait for its go (EOF: it died already).
             Sys.SetParentDeathSignal(SIGKILL);
+            Sys.SetCloseOnExec(InitProtocol.ControlFd);
+            Sys.SetCloseOnExec(InitProtocol.ReportFd);
             var spec = SpecJson.Read(specPath);
-            if (Sys.PeerHungUp(NamespaceSpawner.LifelineFd))
+            if (Sys.ReadByte(InitProtocol.ControlFd) != InitProtocol.Go)
             {
                 return ExitCodes.TinyDockerError;
             }
-            Sys.Close(NamespaceSpawner.LifelineFd); // not to be inherited by the command
             InitGuard.Check();
+            // The supervisor has put this process in its cgroup: that cgroup becomes the namespace's root.
+            Sys.Unshare(CLONE_NEWCGROUP);
 
             Sys.Umask(0);
             Sys.SetHostname(spec.Hostname);
-            Sys.LoopbackUp();
+            if (spec.Network == NetworkModes.None)
+            {
+                Sys.LoopbackUp();
+            }
             string root = MountPlanner.RootDir(spec);
             var plan = MountPlanner.Plan(spec);
             using var reaper = new Reaper(ContainerRunner.ForwardedSignals);
-            // Apply everything up to the pivot, find the command under the new root, then pivot.
+            // Everything up to the pivot, then the command looked up under the new root, then the pivot.
             MountApplier.Apply(plan.Take(plan.Count - 1).ToList(), root);
             string executable = CommandLookup.Find(root, spec.Command[0], spec.Env, spec.WorkingDir);
+            // Held open for the container's life: the host's only way to its upper layer after the pivot.
+            int scratchFd = Sys.Open(MountPlanner.ScratchDir(spec), O_PATH | O_DIRECTORY);
             MountApplier.Apply([plan[^1]], root);
             Sys.Chdir(spec.WorkingDir);
             Sys.Umask(0b000_010_010);
-            return reaper.Run(executable, spec.Command, spec.Env);
+            int code = reaper.Run(executable, spec.Command, spec.Env, spec.User, scratchFd);
+            reaper.WaitForExitPermission();
+            return code;
         }
         catch (TinyDockerException e)
         {
-            stderr.WriteLine($"tinydocker: {e.Message}");
+            // Straight to fd 2: System.Console would load an assembly on first write, which a
+            // JIT-compiled init cannot do once the old root is gone (seen: FileNotFoundException).
+            Sys.WriteAll(2, $"tinydocker: {e.Message}\n");
             return e.ExitCode;
         }
     }

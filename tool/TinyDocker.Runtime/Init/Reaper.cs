@@ -1,22 +1,27 @@
 // Runs in: the container's init (PID 1), after pivot_root. Everything it calls was loaded
 // before the pivot: a JIT-compiled init cannot load an assembly once the old root is gone.
 using System.Runtime.InteropServices;
+using TinyDocker.Runtime.Host;
 using TinyDocker.Runtime.Interop;
+using TinyDocker.Runtime.Spec;
 
 namespace TinyDocker.Runtime.Init;
 
 /// <summary>
-/// PID 1's job once the command runs: forward signals to it, reap every zombie, and when the
-/// command exits kill whatever it left behind and report its status.
+/// PID 1's job once the command runs: forward signals to it, reap every zombie, obey the
+/// supervisor's control messages, and when the command exits kill whatever it left behind
+/// and report its status (see <see cref="InitProtocol"/>).
 /// </summary>
 internal sealed class Reaper : IDisposable
 {
     private const int SIGKILL = 9;
     private readonly List<PosixSignalRegistration> _registrations;
+    private readonly ManualResetEventSlim _exitAllowed = new();
     private volatile int _child;
     private volatile int _pending;
+    private volatile bool _killRequested;
 
-    /// <summary>Registers the signal handlers; call before pivot_root.</summary>
+    /// <summary>Registers the signal handlers and starts reading control messages; call before pivot_root.</summary>
     public Reaper(IEnumerable<int> forwarded)
     {
         _registrations = forwarded.Select(sig => PosixSignalRegistration.Create((PosixSignal)sig, ctx =>
@@ -32,11 +37,39 @@ internal sealed class Reaper : IDisposable
                 _pending = sig; // arrived during setup: delivered as soon as the command exists
             }
         })).ToList();
+        new Thread(ReadControl) { IsBackground = true, Name = "init-control" }.Start();
     }
 
-    /// <summary>Starts the command and returns the exit code to report for it.</summary>
-    public int Run(string path, IReadOnlyList<string> argv, IReadOnlyList<string> env)
+    private void ReadControl()
     {
+        while (true)
+        {
+            int message = Sys.ReadByte(InitProtocol.ControlFd);
+            if (message == InitProtocol.KillAll)
+            {
+                _killRequested = true;
+                if (_child > 0)
+                {
+                    Sys.Kill(-1, SIGKILL); // from PID 1: every process of the namespace but itself
+                }
+            }
+            else if (message == InitProtocol.Exit || message < 0)
+            {
+                _exitAllowed.Set();
+                return;
+            }
+        }
+    }
+
+    /// <summary>Starts the command (as <paramref name="user"/> when given) and returns the exit code to report for it.</summary>
+    public int Run(string path, IReadOnlyList<string> argv, IReadOnlyList<string> env, UserIds? user, int scratchFd)
+    {
+        // Only this thread changes identity: the control and signal threads keep root.
+        Sys.SetNoNewPrivs();
+        if (user is not null)
+        {
+            Sys.SetThreadCredentials(user.Uid, user.Gid);
+        }
         int pid = Sys.Spawn(path, argv, env, [], out int errno);
         if (pid < 0)
         {
@@ -44,17 +77,22 @@ internal sealed class Reaper : IDisposable
                 errno == Errno.ENOENT || errno == Errno.ENOTDIR ? ExitCodes.NotFound : ExitCodes.CannotExecute);
         }
         _child = pid;
+        Sys.WriteAll(InitProtocol.ReportFd, InitProtocol.StartedLine(pid, scratchFd));
         if (_pending != 0)
         {
             Sys.Kill(pid, _pending);
         }
-        int exitCode;
+        if (_killRequested)
+        {
+            Sys.Kill(-1, SIGKILL);
+        }
+        int commandStatus;
         while (true)
         {
             int reaped = Sys.Wait(-1, out int status);
             if (reaped == pid)
             {
-                exitCode = ExitCodes.FromWaitStatus(status);
+                commandStatus = status;
                 break;
             }
             if (reaped < 0)
@@ -62,13 +100,16 @@ internal sealed class Reaper : IDisposable
                 throw new TinyDockerException("the command vanished without an exit status");
             }
         }
-        // kill(-1) from PID 1 reaches every other process of this PID namespace.
         Sys.Kill(-1, SIGKILL);
         while (Sys.Wait(-1, out _) > 0)
         {
         }
-        return exitCode;
+        Sys.WriteAll(InitProtocol.ReportFd, InitProtocol.ExitedLine(commandStatus));
+        return ExitCodes.FromWaitStatus(commandStatus);
     }
+
+    /// <summary>Blocks until the supervisor has taken what it wants from the container (or is gone).</summary>
+    public void WaitForExitPermission() => _exitAllowed.Wait();
 
     public void Dispose()
     {

@@ -1,4 +1,4 @@
-// Filesystem calls layer extraction needs: none of them follows a symlink in the last
+// Filesystem calls layer extraction needs (lchown is in Sys.cs): none of them follows a symlink in the last
 // component (lchown, lsetxattr, utimensat with AT_SYMLINK_NOFOLLOW, lstat), so an entry
 // can never act on whatever a symlink inside a layer points at.
 using System.Runtime.InteropServices;
@@ -11,10 +11,7 @@ internal static unsafe partial class Sys
     public const uint S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFREG = 0x8000, S_IFLNK = 0xA000,
         S_IFBLK = 0x6000, S_IFIFO = 0x1000;
 
-    private const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
-
-    [LibraryImport(Libc, EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int lchown_(string path, uint uid, uint gid);
+    private const int AT_SYMLINK_NOFOLLOW = 0x100;
 
     [LibraryImport(Libc, EntryPoint = "chmod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int chmod_(string path, uint mode);
@@ -36,8 +33,6 @@ internal static unsafe partial class Sys
 
     [LibraryImport(Libc, EntryPoint = "isatty")]
     private static partial int isatty_(int fd);
-
-    public static void Lchown(string path, uint uid, uint gid) => Check(lchown_(path, uid, gid), "lchown", path);
 
     /// <summary>chmod(2) on a path whose last component the caller made itself (never a symlink).</summary>
     public static void Chmod(string path, uint mode) => Check(chmod_(path, mode), "chmod", path);

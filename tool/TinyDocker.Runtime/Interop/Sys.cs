@@ -102,12 +102,20 @@ internal static unsafe partial class Sys
     public static bool Kill(int pid, int signal) => kill(pid, signal) == 0;
 
     /// <summary>wait4(2), retried on EINTR. Returns the pid, 0 with WNOHANG and nothing ready, or -1 with ECHILD.</summary>
-    public static int Wait(int pid, out int status, int options = 0)
+    public static int Wait(int pid, out int status, int options = 0) => Wait(pid, out status, out _, options);
+
+    /// <summary>wait4(2) with the resource usage of the child and the children it waited for.</summary>
+    public static int Wait(int pid, out int status, out ResourceUsage usage, int options = 0)
     {
         int s = 0;
+        long* ru = stackalloc long[18]; // struct rusage: two timevals, then 14 longs (ru_maxrss first)
         while (true)
         {
-            int rc = wait4_(pid, &s, options, null);
+            int rc = wait4_(pid, &s, options, ru);
+            usage = new ResourceUsage(
+                TimeSpan.FromMicroseconds(ru[0] * 1_000_000 + ru[1]),
+                TimeSpan.FromMicroseconds(ru[2] * 1_000_000 + ru[3]),
+                ru[4] * 1024);
             if (rc >= 0 || LastErrno != Errno.EINTR)
             {
                 status = s;
@@ -120,11 +128,27 @@ internal static unsafe partial class Sys
         }
     }
 
+    /// <summary>
+    /// A close-on-exec pipe whose descriptors are numbered 10 or more, so that handing them to a
+    /// child as fds 3 and 4 can never overwrite one with the other.
+    /// </summary>
     public static (int Read, int Write) Pipe()
     {
         int* fds = stackalloc int[2];
         Check(pipe2(fds, O_CLOEXEC), "pipe2", null);
-        return (fds[0], fds[1]);
+        return (Above(fds[0], 10), Above(fds[1], 10));
+    }
+
+    private static int Above(int fd, int min)
+    {
+        if (fd >= min)
+        {
+            return fd;
+        }
+        int moved = fcntl(fd, F_DUPFD_CLOEXEC, min);
+        Check(moved, "fcntl(F_DUPFD_CLOEXEC)", null);
+        close(fd);
+        return moved;
     }
 
     /// <summary>True when the other end of a pipe has been closed (the writer is gone).</summary>
@@ -156,6 +180,15 @@ internal static unsafe partial class Sys
             close(sock);
         }
     }
+
+    [LibraryImport(Libc, EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int lchown_(string path, uint uid, uint gid);
+
+    public static void Lchown(string path, uint uid, uint gid) => Check(lchown_(path, uid, gid), "lchown", path);
+
+    public static uint GetUid() => getuid();
+
+    public static uint GetGid() => getgid();
 
     /// <summary>glibc's makedev.</summary>
     public static ulong MakeDev(uint major, uint minor)

@@ -30,12 +30,38 @@ internal static class MountApplier
                 case MakeSymlink l:
                     Sys.Symlink(l.Target, RootPath.Resolve(root, l.Path));
                     break;
+                case BindMount b:
+                    Bind(b, RootPath.Resolve(root, b.Target));
+                    break;
+                case RemountReadOnly ro:
+                    Sys.Mount(null, ro.InRoot ? RootPath.Resolve(root, ro.Target) : ro.Target, null,
+                        (ulong)(MountFlags.Remount | MountFlags.Bind | MountFlags.ReadOnly), null);
+                    break;
                 case PivotRoot r:
                     Pivot(r.NewRoot);
                     break;
                 default:
                     throw new InvalidOperationException($"unknown mount operation {op}");
             }
+        }
+    }
+
+    private static void Bind(BindMount b, string target)
+    {
+        if (Directory.Exists(b.Source))
+        {
+            MakeDirs(target, 0b111_101_101);
+        }
+        else if (!File.Exists(target))
+        {
+            // A file is mounted on a file: make an empty one in the upper layer to mount over.
+            MakeDirs(Path.GetDirectoryName(target)!, 0b111_101_101);
+            Sys.Close(Sys.Open(target, O_WRONLY | O_CREAT, 0b110_100_100));
+        }
+        Sys.Mount(b.Source, target, null, (ulong)(MountFlags.Bind | MountFlags.Recursive), null);
+        if (b.ReadOnly)
+        {
+            Sys.SetReadOnlyRecursive(target);
         }
     }
 

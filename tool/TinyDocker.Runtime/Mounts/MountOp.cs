@@ -22,6 +22,15 @@ public sealed record MakeCharDevice(string Path, uint Major, uint Minor, uint Mo
 /// <summary>Create a symbolic link inside the root.</summary>
 public sealed record MakeSymlink(string Path, string Target) : MountOp;
 
+/// <summary>
+/// Bind-mount a host file or directory (and everything mounted below it) into the root;
+/// read-only applies to the submounts too.
+/// </summary>
+public sealed record BindMount(string Source, string Target, bool ReadOnly) : MountOp;
+
+/// <summary>Make one mount read-only, leaving the mounts below it as they are.</summary>
+public sealed record RemountReadOnly(string Target, bool InRoot) : MountOp;
+
 /// <summary>Make <c>NewRoot</c> the root and detach the old one entirely.</summary>
 public sealed record PivotRoot(string NewRoot) : MountOp;
 
@@ -33,6 +42,7 @@ public enum MountFlags : ulong
     NoSuid = 2,
     NoDev = 4,
     NoExec = 8,
+    Remount = 32,
     Bind = 4096,
     Recursive = 16384,
     StrictAtime = 1 << 24,

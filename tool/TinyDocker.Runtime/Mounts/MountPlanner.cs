@@ -54,7 +54,24 @@ public static class MountPlanner
             ops.Add(new MountFs("overlay", "overlay", shared, true, MountFlags.None,
                 OverlayData([shared], $"{rw}/shared-upper", $"{rw}/shared-work")));
         }
+        foreach (var v in spec.Volumes)
+        {
+            ops.Add(new BindMount(v.Source, v.Target, v.ReadOnly));
+        }
+        foreach (var t in spec.Tmpfs)
+        {
+            ops.Add(new MakeDir(t.Target, true));
+            ops.Add(new MountFs("tmpfs", "tmpfs", t.Target, true, Nsd, t.Options.Length == 0 ? null : t.Options));
+        }
         ops.Add(new MakeDir(spec.WorkingDir, true));
+        if (spec.ReadOnlyRoot)
+        {
+            ops.Add(new RemountReadOnly(root, false));
+            if (spec.SharedDir is { } dir && dir != "/")
+            {
+                ops.Add(new RemountReadOnly(dir, true));
+            }
+        }
         ops.Add(new PivotRoot(root));
         return ops;
     }

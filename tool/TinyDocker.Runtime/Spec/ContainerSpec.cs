@@ -22,7 +22,7 @@ public sealed record ContainerSpec
     /// <summary>The command's whole environment, KEY=VALUE, in order; nothing else from the host leaks in.</summary>
     public required string[] Env { get; init; }
 
-    /// <summary>The directory the command starts in, inside the container.</summary>
+    /// <summary>The directory the command starts in, inside the container (created when missing).</summary>
     public required string WorkingDir { get; init; }
 
     /// <summary>A host directory shown copy-on-write at the same path inside (the caller's current directory), or null.</summary>
@@ -31,9 +31,65 @@ public sealed record ContainerSpec
     /// <summary>The state root on the host (holds one directory per live container).</summary>
     public required string StateRoot { get; init; }
 
+    /// <summary>Host files or directories bind-mounted into the container, in order.</summary>
+    public Volume[] Volumes { get; init; } = [];
+
+    /// <summary>Extra tmpfs mounts inside the container.</summary>
+    public TmpfsMount[] Tmpfs { get; init; } = [];
+
+    /// <summary>The root filesystem is read-only; /tmp, /dev/shm, tmpfs mounts and rw volumes stay writable.</summary>
+    public bool ReadOnlyRoot { get; init; }
+
+    /// <summary>Paths copied from the container to the host after the command exits, however it exits.</summary>
+    public CopyOut[] CopyOut { get; init; } = [];
+
+    /// <summary>The user the command runs as; null for root. Supplementary groups are cleared.</summary>
+    public UserIds? User { get; init; }
+
+    /// <summary>"none": a new network namespace with only loopback; "host": the host's network.</summary>
+    public string Network { get; init; } = NetworkModes.None;
+
+    /// <summary>cgroup limits; all null means no cgroup of its own beyond what status reporting needs.</summary>
+    public ResourceLimits Limits { get; init; } = new();
+
+    /// <summary>Stop the container when the command runs longer than this; null for no limit.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Between SIGTERM and SIGKILL when the container is stopped.</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Where start and end records go as JSON lines (a file, or /dev/fd/N); null for none.</summary>
+    public string? JsonStatusPath { get; init; }
+
+    /// <summary>A host directory to save the container's upper layer into before it is discarded; null for none.</summary>
+    public string? KeepUpperDir { get; init; }
+
     /// <summary>This container's state directory on the host.</summary>
     public string StateDir => Path.Combine(StateRoot, Name);
 
     /// <summary>True when the host's root filesystem is the image.</summary>
     public bool HostRootImage => Layers is ["/"];
+}
+
+public sealed record Volume(string Source, string Target, bool ReadOnly);
+
+public sealed record TmpfsMount(string Target, string Options);
+
+public sealed record CopyOut(string ContainerPath, string HostPath);
+
+public sealed record UserIds(uint Uid, uint Gid);
+
+public sealed record ResourceLimits
+{
+    public long? MemoryBytes { get; init; }
+    public long? MemorySwapBytes { get; init; }
+    public long? PidsLimit { get; init; }
+    public double? Cpus { get; init; }
+
+    public bool Any => MemoryBytes is not null || MemorySwapBytes is not null || PidsLimit is not null || Cpus is not null;
+}
+
+public static class NetworkModes
+{
+    public const string None = "none", Host = "host";
 }

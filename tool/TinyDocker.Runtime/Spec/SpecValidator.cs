@@ -25,6 +25,14 @@ public static partial class SpecValidator
         ("env", CheckEnv),
         ("workdir", s => s.WorkingDir.StartsWith('/') ? [] : [$"working directory `{s.WorkingDir}` is not absolute"]),
         ("state-root", s => CheckOverlayPath("state root", s.StateRoot)),
+        ("volumes", CheckVolumes),
+        ("tmpfs", CheckTmpfs),
+        ("copy-out", s => s.CopyOut.Where(c => !c.ContainerPath.StartsWith('/') || c.HostPath.Length == 0)
+            .Select(c => $"invalid copy-out `{c.ContainerPath}:{c.HostPath}`: expected /CONTAINER/PATH:HOST_PATH")),
+        ("network", s => s.Network is NetworkModes.None or NetworkModes.Host ? [] : [$"unknown network mode `{s.Network}`: use none or host"]),
+        ("limits", CheckLimits),
+        ("timeout", s => s.Timeout is { } t && t <= TimeSpan.Zero ? ["the timeout must be positive"] : []),
+        ("stop-timeout", s => s.StopTimeout < TimeSpan.Zero ? ["the stop timeout must not be negative"] : []),
     ];
 
     /// <summary>Every problem with the spec; empty when it may be run.</summary>
@@ -84,6 +92,60 @@ public static partial class SpecValidator
             ? []
             : CheckOverlayPath("current directory", s.SharedDir)
                 .Concat(Directory.Exists(s.SharedDir) ? [] : [$"current directory `{s.SharedDir}` does not exist"]);
+
+    [GeneratedRegex(@"^[A-Za-z0-9_=.,]*$")]
+    private static partial Regex TmpfsOptionsRegex();
+
+    private static IEnumerable<string> CheckVolumes(ContainerSpec s)
+    {
+        foreach (var v in s.Volumes)
+        {
+            if (!Path.Exists(v.Source))
+            {
+                yield return $"volume source `{v.Source}` does not exist";
+            }
+            if (!v.Target.StartsWith('/') || v.Target.TrimEnd('/').Length == 0)
+            {
+                yield return $"volume target `{v.Target}` must be an absolute path other than /";
+            }
+        }
+    }
+
+    private static IEnumerable<string> CheckTmpfs(ContainerSpec s)
+    {
+        foreach (var t in s.Tmpfs)
+        {
+            if (!t.Target.StartsWith('/') || t.Target.TrimEnd('/').Length == 0)
+            {
+                yield return $"tmpfs target `{t.Target}` must be an absolute path other than /";
+            }
+            if (!TmpfsOptionsRegex().IsMatch(t.Options))
+            {
+                yield return $"invalid tmpfs options `{t.Options}`: expected such as size=64m,mode=1777";
+            }
+        }
+    }
+
+    private static IEnumerable<string> CheckLimits(ContainerSpec s)
+    {
+        var l = s.Limits;
+        if (l.MemoryBytes is < 6 * 1024 * 1024)
+        {
+            yield return "the memory limit must be at least 6m";
+        }
+        if (l.MemorySwapBytes is { } swap && (l.MemoryBytes is null || swap < l.MemoryBytes))
+        {
+            yield return "--memory-swap needs --memory and must be at least as large";
+        }
+        if (l.PidsLimit is < 1)
+        {
+            yield return "the pids limit must be at least 1";
+        }
+        if (l.Cpus is { } cpus && (cpus <= 0 || cpus > Environment.ProcessorCount))
+        {
+            yield return $"--cpus must be above 0 and at most {Environment.ProcessorCount} (the cores of this machine)";
+        }
+    }
 
     private static IEnumerable<string> CheckEnv(ContainerSpec s)
     {

@@ -11,7 +11,7 @@ namespace TinyDocker.Runtime.State;
 /// </summary>
 public sealed class ContainerState : IDisposable
 {
-    public const string LockFile = "lock", SpecFile = "spec.json", PidFile = "pid";
+    public const string LockFile = "lock", SpecFile = "spec.json", PidFile = "pid", SupervisorFile = "supervisor", ScratchFile = "scratch";
 
     private int _lockFd;
 
@@ -57,9 +57,12 @@ public sealed class ContainerState : IDisposable
         }
     }
 
-    public void WriteSpec(ContainerSpec spec) => SpecJson.Write(Path.Combine(Dir, SpecFile), spec);
+    public string SpecPath => Path.Combine(Dir, SpecFile);
 
-    public void WritePid(int pid) => File.WriteAllText(Path.Combine(Dir, PidFile), pid + "\n");
+    public void WriteSpec(ContainerSpec spec) => SpecJson.Write(SpecPath, spec);
+
+    /// <summary>Records a fact about the running container for `ps`, `exec`, `stop`, `kill` and `diff`.</summary>
+    public void Write(string file, string value) => File.WriteAllText(Path.Combine(Dir, file), value + "\n");
 
     /// <summary>True when a live supervisor holds the directory's lock.</summary>
     internal static bool IsLocked(string dir)

@@ -86,7 +86,7 @@ public static class StateRoot
             ? Directory.EnumerateDirectories(root).Where(d => new DirectoryInfo(d).LinkTarget is null)
             : [];
 
-    private static string? TryRead(string path)
+    internal static string? TryRead(string path)
     {
         try
         {

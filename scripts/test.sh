@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test of the repository, as CI does. Run it as root: the container tests need it
+# (without root they are reported as skipped, with the reason).
+#   sudo scripts/test.sh            everything
+#   sudo scripts/test.sh FILTER     only tests matching a dotnet test --filter expression
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+scripts/install-deps.sh
+
+dotnet build tinydocker.sln -c Release -nologo -clp:ErrorsOnly
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+status=0
+filter=()
+[ $# -gt 0 ] && filter=(--filter "$1")
+# One test project at a time: they start containers and real builds, and the machine has 2 cores.
+for project in $(dotnet sln tinydocker.sln list | grep -E '^tests/.*Tests\.csproj$'); do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build -nologo "${filter[@]}" \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+    --logger "console;verbosity=normal" || status=1
+done
+
+# One closing line over all projects, counted from the TRX files.
+python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for f in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed")); failed += int(c.get("failed")) + int(c.get("error"))
+    skipped += int(c.get("notExecuted"))
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status

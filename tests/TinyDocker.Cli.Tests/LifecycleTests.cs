@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Text.Json;
+using TinyDocker.Testing;
+
+namespace TinyDocker.Cli.Tests;
+
+/// <summary>A container's life and death: reaping, signals, the tool killed, names, many runs; nothing left behind.</summary>
+public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
+{
+    private readonly BusyboxImage _image;
+    private readonly TinyTool _tool = new();
+
+    public LifecycleTests(BusyboxImage image) => _image = image;
+
+    private static string Marker() => $"{Random.Shared.Next(100_000, 999_999)}.{Random.Shared.Next(100, 999)}";
+
+    private static void WaitFor(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(sw.Elapsed < timeout, $"timed out waiting for {what}");
+            Thread.Sleep(20);
+        }
+    }
+
+    [RootFact]
+    public void Orphaned_zombies_are_reaped_by_init()
+    {
+        // The inner shell exits at once; its sleep is orphaned to PID 1 and must not stay a zombie.
+        var r = _tool.Run("run", "--image", _image.Dir, "reap", "sh", "-c",
+            "sh -c 'sleep 0.2 &'; sleep 1; grep -l '^State:.*Z' /proc/[0-9]*/status | wc -l");
+
+        Assert.Equal("0\n", r.Stdout);
+    }
+
+    [RootFact]
+    public void A_background_process_is_killed_when_the_command_exits()
+    {
+        string marker = Marker();
+
+        var r = _tool.Run("run", "--image", _image.Dir, "bg", "sh", "-c", $"sleep {marker} & setsid sleep {marker} & echo started");
+
+        Assert.Equal("started\n", r.Stdout);
+        Assert.Empty(Machine.ProcessesWith($"sleep {marker}"));
+    }
+
+    [RootFact]
+    public void Signals_to_the_tool_reach_the_command()
+    {
+        using var p = _tool.Start("run", "--image", _image.Dir, "sig", "sh", "-c", "trap 'echo got-usr1' USR1; trap 'echo got-term; exit 42' TERM; echo ready; while true; do sleep 0.05; done");
+        Assert.Equal("ready", p.StandardOutput.ReadLine());
+
+        Process.Start("kill", ["-USR1", p.Id.ToString()])!.WaitForExit();
+        Assert.Equal("got-usr1", p.StandardOutput.ReadLine());
+        Process.Start("kill", ["-TERM", p.Id.ToString()])!.WaitForExit();
+        Assert.Equal("got-term", p.StandardOutput.ReadLine());
+
+        Assert.True(p.WaitForExit(10_000));
+        Assert.Equal(42, p.ExitCode);
+        Assert.Empty(_tool.StateEntries());
+    }
+
+    [RootFact]
+    public void When_the_tool_is_killed_the_container_dies_and_prune_cleans_up()
+    {
+        string marker = Marker();
+        var mountsBefore = Machine.Mounts();
+        using var p = _tool.Start("run", "--image", _image.Dir, "killed", "sh", "-c", $"echo up; sleep {marker}");
+        Assert.Equal("up", p.StandardOutput.ReadLine());
+        WaitFor(() => Machine.ProcessesWith($"sleep {marker}").Count >= 2, TimeSpan.FromSeconds(5), "the container's sleep");
+
+        p.Kill(); // SIGKILL
+        p.WaitForExit();
+
+        WaitFor(() => Machine.ProcessesWith($"sleep {marker}").Count == 0, TimeSpan.FromSeconds(1), "the container to die");
+        Assert.Empty(Machine.ProcessesWith($"__init {_tool.StateRoot}/killed/"));
+        Assert.Equal(mountsBefore, Machine.Mounts());
+        var ps = _tool.Run("ps", "-a", "--format", "json");
+        Assert.Contains("\"running\": false", ps.Stdout, StringComparison.Ordinal);
+        Assert.Equal("removed killed\n", _tool.Run("prune").Stdout);
+        Assert.Empty(_tool.StateEntries());
+    }
+
+    [RootFact]
+    public void A_name_in_use_is_refused_and_ps_lists_the_live_container()
+    {
+        using var first = _tool.Start("run", "--image", _image.Dir, "taken", "sh", "-c", "echo up; sleep 30");
+        Assert.Equal("up", first.StandardOutput.ReadLine());
+
+        var second = _tool.Run("run", "--image", _image.Dir, "taken", "true");
+        var ps = _tool.Run("ps", "--format", "json");
+        var table = _tool.Run("ps");
+        var prune = _tool.Run("prune");
+
+        Assert.Equal(125, second.ExitCode);
+        Assert.Equal("tinydocker: container name `taken` is already in use by a running container\n", second.Stderr);
+        var listed = JsonDocument.Parse(ps.Stdout).RootElement.EnumerateArray().Single();
+        Assert.Equal("taken", listed.GetProperty("name").GetString());
+        Assert.True(listed.GetProperty("running").GetBoolean());
+        Assert.Contains("taken", table.Stdout, StringComparison.Ordinal);
+        Assert.Equal("", prune.Stdout); // a live container is never pruned
+        first.Kill();
+        first.WaitForExit();
+    }
+
+    [RootFact]
+    public void Twenty_containers_in_parallel_all_succeed_and_one_name_twice_at_once_fails_cleanly()
+    {
+        var distinct = Enumerable.Range(0, 20).AsParallel().WithDegreeOfParallelism(20)
+            .Select(i => _tool.Run("run", "--image", _image.Dir, $"par-{i}", "sh", "-c", "hostname"))
+            .ToList();
+        var same = Enumerable.Range(0, 2).AsParallel().WithDegreeOfParallelism(2)
+            .Select(_ => _tool.Run("run", "--image", _image.Dir, "same", "sh", "-c", "sleep 1"))
+            .ToList();
+
+        Assert.All(distinct, r => Assert.True(r.ExitCode == 0, r.ToString()));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"par-{i}\n").Order(), distinct.Select(r => r.Stdout).Order());
+        Assert.Equal([0, 125], same.Select(r => r.ExitCode).Order());
+        Assert.Contains("already in use", same.Single(r => r.ExitCode == 125).Stderr, StringComparison.Ordinal);
+        Assert.Empty(_tool.StateEntries());
+    }
+
+    [RootFact]
+    public void Two_hundred_runs_in_a_row_leave_the_mount_table_and_the_state_root_as_they_were()
+    {
+        var mountsBefore = Machine.Mounts();
+
+        for (int i = 0; i < 200; i++)
+        {
+            var r = _tool.Run("run", "--image", _image.Dir, $"row-{i % 3}", "sh", "-c", "echo x > /tmp/f && cat /tmp/f");
+            Assert.True(r.ExitCode == 0, r.ToString());
+        }
+
+        Assert.Equal(mountsBefore, Machine.Mounts());
+        Assert.Empty(_tool.StateEntries());
+    }
+
+    public void Dispose() => _tool.Dispose();
+}

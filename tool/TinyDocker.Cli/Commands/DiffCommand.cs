@@ -1,0 +1,27 @@
+using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Runtime;
+using TinyDocker.Runtime.Host;
+using TinyDocker.Runtime.State;
+
+namespace TinyDocker.Cli.Commands;
+
+/// <summary>`diff NAME`: what a running container has added (A), changed (C) and deleted (D).</summary>
+internal static class DiffCommand
+{
+    public static void Register(CommandLineApplication app) => app.Command("diff", cmd =>
+    {
+        cmd.Description = "List the paths a running container has added (A), changed (C) or deleted (D).";
+        cmd.HelpOption("-h|--help");
+        var name = cmd.Argument("NAME", "The running container.");
+        cmd.OnExecute(() =>
+        {
+            var c = LiveContainer.Open(StateRoot.Current, name.Value ?? "");
+            string scratch = c.ScratchDir ?? throw new TinyDockerException($"container `{c.Spec.Name}` is still starting");
+            foreach (var change in UpperLayer.Diff(scratch, c.Spec))
+            {
+                Console.WriteLine($"{change.Kind} {change.Path}");
+            }
+            return 0;
+        });
+    });
+}

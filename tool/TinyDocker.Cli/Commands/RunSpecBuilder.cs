@@ -1,0 +1,135 @@
+using System.Globalization;
+using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Runtime;
+using TinyDocker.Runtime.Images;
+using TinyDocker.Runtime.Init;
+using TinyDocker.Runtime.Spec;
+using TinyDocker.Runtime.State;
+
+namespace TinyDocker.Cli.Commands;
+
+/// <summary>The one place where `run`'s command line becomes a <see cref="ContainerSpec"/>.</summary>
+internal static class RunSpecBuilder
+{
+    public static ContainerSpec Build(string name, string[] command, RunOptions o)
+    {
+        string cwd = Environment.CurrentDirectory;
+        string host = o.Hostname.Value() ?? name;
+        var image = o.Image.Value() is { } i ? ImageResolver.Resolve(i, ImageStore.Open(), Progress.ForTerminal()) : null;
+        string[] layers = image?.Layers ?? ["/"];
+        return new ContainerSpec
+        {
+            Name = name,
+            Hostname = host,
+            Layers = layers,
+            Command = ImageDefaults.Command(image?.Config, command),
+            Env = BuildEnvironment(host, ImageDefaults.Env(image?.Config, EnvFileEntries(o.EnvFile.Values).Concat(Values(o.Env)).ToList())),
+            WorkingDir = o.Workdir.Value() ?? ImageDefaults.WorkingDir(image?.Config, cwd),
+            SharedDir = cwd,
+            StateRoot = StateRoot.Current,
+            Volumes = Values(o.Volume).Select(ParseVolume).ToArray(),
+            Tmpfs = Values(o.Tmpfs).Select(ParseTmpfs).ToArray(),
+            ReadOnlyRoot = o.ReadOnly.HasValue(),
+            CopyOut = Values(o.CopyOut).Select(ParseCopyOut).ToArray(),
+            User = (o.User.Value() ?? image?.Config.User) is { } user ? UserLookup.Resolve(user, layers) : null,
+            Network = o.Network.Value() ?? NetworkModes.None,
+            Limits = new ResourceLimits
+            {
+                MemoryBytes = o.Memory.Value() is { } m ? Sizes.Parse(m, "memory limit") : null,
+                MemorySwapBytes = o.MemorySwap.Value() is { } s ? Sizes.Parse(s, "memory+swap limit") : null,
+                PidsLimit = o.PidsLimit.Value() is { } p ? ParseNumber<long>(p, "pids limit") : null,
+                Cpus = o.Cpus.Value() is { } c ? ParseNumber<double>(c, "cpus") : null,
+            },
+            Timeout = o.Timeout.Value() is { } t ? Durations.Parse(t, "timeout") : null,
+            StopTimeout = o.StopTimeout.Value() is { } st ? Durations.Parse(st, "stop timeout") : TimeSpan.FromSeconds(10),
+            JsonStatusPath = o.JsonStatus.Value() is { } js ? Path.GetFullPath(js) : null,
+            KeepUpperDir = o.KeepUpper.Value() is { } keep ? Path.GetFullPath(keep) : null,
+        };
+    }
+
+    private static IEnumerable<string> Values(CommandOption option) => option.Values.OfType<string>();
+
+    private static T ParseNumber<T>(string text, string what) where T : IParsable<T>
+        => T.TryParse(text, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new TinyDockerException($"invalid {what} `{text}`: expected a number");
+
+    /// <summary>HOST:CONTAINER[:ro|rw]; a relative host path is taken from the current directory.</summary>
+    private static Volume ParseVolume(string text)
+    {
+        var parts = text.Split(':');
+        bool? readOnly = parts.Length == 3 ? parts[2] switch { "ro" => true, "rw" => false, _ => null } : false;
+        if (parts.Length is < 2 or > 3 || readOnly is null || parts[0].Length == 0 || parts[1].Length == 0)
+        {
+            throw new TinyDockerException($"invalid volume `{text}`: expected HOST:CONTAINER[:ro|rw]");
+        }
+        return new Volume(Path.GetFullPath(parts[0]), parts[1], readOnly.Value);
+    }
+
+    private static TmpfsMount ParseTmpfs(string text)
+    {
+        int colon = text.IndexOf(':');
+        return colon < 0 ? new TmpfsMount(text, "") : new TmpfsMount(text[..colon], text[(colon + 1)..]);
+    }
+
+    private static CopyOut ParseCopyOut(string text)
+    {
+        int colon = text.IndexOf(':');
+        if (colon <= 0 || colon == text.Length - 1)
+        {
+            throw new TinyDockerException($"invalid copy-out `{text}`: expected CONTAINER_PATH:HOST_PATH");
+        }
+        return new CopyOut(text[..colon], Path.GetFullPath(text[(colon + 1)..]));
+    }
+
+    /// <summary>KEY=VALUE lines; blank lines and lines starting with # are skipped.</summary>
+    private static IEnumerable<string> EnvFileEntries(IEnumerable<string?> files)
+    {
+        foreach (var file in files.OfType<string>())
+        {
+            if (!File.Exists(file))
+            {
+                throw new TinyDockerException($"env file `{file}` does not exist");
+            }
+            foreach (var line in File.ReadLines(file))
+            {
+                string entry = line.Trim();
+                if (entry.Length > 0 && !entry.StartsWith('#'))
+                {
+                    yield return entry;
+                }
+            }
+        }
+    }
+
+    /// <summary>A clean default environment, then the user's entries in order (a later KEY wins).</summary>
+    private static string[] BuildEnvironment(string hostname, IReadOnlyList<string> entries)
+    {
+        var vars = new List<KeyValuePair<string, string>>
+        {
+            new("PATH", CommandLookup.DefaultPath),
+            new("HOME", "/root"),
+            new("HOSTNAME", hostname),
+        };
+        if (Environment.GetEnvironmentVariable("TERM") is { } term)
+        {
+            vars.Add(new("TERM", term));
+        }
+        foreach (var entry in entries)
+        {
+            int eq = entry.IndexOf('=');
+            string key = eq < 0 ? entry : entry[..eq];
+            string? value = eq < 0 ? Environment.GetEnvironmentVariable(entry) : entry[(eq + 1)..];
+            if (key.Length == 0)
+            {
+                throw new TinyDockerException($"invalid environment entry `{entry}`: expected KEY=VALUE or KEY");
+            }
+            vars.RemoveAll(v => v.Key == key);
+            if (value is not null)
+            {
+                vars.Add(new(key, value));
+            }
+        }
+        return vars.Select(v => $"{v.Key}={v.Value}").ToArray();
+    }
+}

@@ -1,0 +1,38 @@
+namespace TinyDocker.Runtime.Host;
+
+/// <summary>
+/// The messages between the supervisor (host tool) and the container's init, drawn once.
+///
+/// <code>
+///  supervisor                                   init (PID 1 of the container)
+///  ----------                                   ------------------------------
+///  unshare + posix_spawn init -----------------> prctl(PDEATHSIG); read spec.json
+///  join cgroup; Control 'G' -------------------> (EOF instead: the supervisor died; exit)
+///                                               unshare(cgroup); mounts; pivot_root; spawn command
+///                      <----------------------- Report "started CMDPID SCRATCHFD"
+///  on timeout / stop:  kill(init, SIGTERM)      forwards it to the command
+///  grace over:         Control 'K' ------------> kill(-1, SIGKILL): every process but init
+///                                               command exits; the rest killed and reaped
+///                      <----------------------- Report "exited STATUS" (wait status)
+///  copy-out, keep-upper via /proc/INIT/root
+///  Control 'X' --------------------------------> exit(code of STATUS)
+/// </code>
+///
+/// Control is a pipe the supervisor writes (fd 3 in init); Report one the init writes (fd 4).
+/// SCRATCHFD is the init's descriptor of the container's scratch tmpfs (upper layers): the host
+/// reaches the upper layer through /proc/INIT/fd/SCRATCHFD after the old root is gone.
+/// Both ends in the init are close-on-exec: the command inherits neither. If the supervisor
+/// dies, the parent-death signal kills the init, and with it the whole PID namespace.
+/// </summary>
+public static class InitProtocol
+{
+    public const int ControlFd = 3, ReportFd = 4;
+
+    public const char Go = 'G', KillAll = 'K', Exit = 'X';
+
+    public const string Started = "started", Exited = "exited";
+
+    public static string StartedLine(int commandPid, int scratchFd) => $"{Started} {commandPid} {scratchFd}\n";
+
+    public static string ExitedLine(int waitStatus) => $"{Exited} {waitStatus}\n";
+}

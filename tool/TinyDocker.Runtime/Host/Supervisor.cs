@@ -1,0 +1,209 @@
+// Runs in: the host tool (the supervisor), in the host's namespaces. Its side of InitProtocol.
+using System.Runtime.InteropServices;
+using TinyDocker.Runtime.Cgroups;
+using TinyDocker.Runtime.Interop;
+using TinyDocker.Runtime.Spec;
+
+namespace TinyDocker.Runtime.Host;
+
+/// <summary>
+/// One running container seen from the host: starts the init, lets it go once it is in its
+/// cgroup, follows its reports, and stops it on a timeout or a signal — SIGTERM first, and
+/// every process killed after the grace period (or at once on a second Ctrl-C).
+/// </summary>
+internal sealed class Supervisor : IDisposable
+{
+    private const int SIGINT = 2, SIGTERM = 15, SIGKILL = 9;
+    private static readonly TimeSpan KillAllGrace = TimeSpan.FromSeconds(5);
+
+    private readonly ContainerSpec _spec;
+    private readonly NamespaceSpawner _spawner;
+    private readonly int _controlWrite;
+    private readonly int _reportRead;
+    private readonly ManualResetEventSlim _commandExited = new();
+    private readonly AutoResetEvent _wake = new(false);
+    private readonly List<PosixSignalRegistration> _registrations = [];
+    private readonly object _gate = new();
+    private DateTime? _killAt;
+    private DateTime? _hardKillAt;
+    private bool _stopping;
+
+    public Supervisor(ContainerSpec spec, string specPath, ICgroup? cgroup)
+    {
+        _spec = spec;
+        var control = Sys.Pipe();
+        var report = Sys.Pipe();
+        _controlWrite = control.Write;
+        _reportRead = report.Read;
+        try
+        {
+            _spawner = NamespaceSpawner.Start(
+                SelfExe.InitArgv(specPath),
+                NamespaceSpawner.NamespaceFlags(newNetwork: spec.Network == NetworkModes.None),
+                [(control.Read, InitProtocol.ControlFd), (report.Write, InitProtocol.ReportFd)]);
+            InitPid = _spawner.WaitStarted();
+        }
+        finally
+        {
+            Sys.Close(control.Read);
+            Sys.Close(report.Write);
+        }
+        Started = DateTime.UtcNow;
+        try
+        {
+            cgroup?.Add(InitPid);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+        new Thread(ReadReports) { IsBackground = true, Name = "tinydocker-reports" }.Start();
+        foreach (int sig in ContainerRunner.ForwardedSignals)
+        {
+            _registrations.Add(PosixSignalRegistration.Create((PosixSignal)sig, ctx =>
+            {
+                ctx.Cancel = true;
+                OnSignal(sig);
+            }));
+        }
+        Sys.WriteAll(_controlWrite, InitProtocol.Go.ToString());
+    }
+
+    /// <summary>The init's pid in the host's PID namespace.</summary>
+    public int InitPid { get; }
+
+    public DateTime Started { get; }
+
+    public int? CommandPid { get; private set; }
+
+    /// <summary>The command's wait status, when it exited (rather than the init dying first).</summary>
+    public int? CommandStatus { get; private set; }
+
+    public bool TimedOut { get; private set; }
+
+    /// <summary>The container's scratch tmpfs (upper layers) as the host reaches it, once the command runs.</summary>
+    public string? ScratchDir { get; private set; }
+
+    /// <summary>Called on the report thread when the command has started.</summary>
+    public Action? CommandStartedHandler { get; set; }
+
+    public NamespaceSpawner Init => _spawner;
+
+    private void ReadReports()
+    {
+        while (Sys.ReadLine(_reportRead) is { } line)
+        {
+            var parts = line.Split(' ');
+            if (parts is [InitProtocol.Started, var pid, var scratchFd])
+            {
+                CommandPid = int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture);
+                ScratchDir = $"/proc/{InitPid}/fd/{scratchFd}";
+                CommandStartedHandler?.Invoke();
+            }
+            else if (parts is [InitProtocol.Exited, var status])
+            {
+                CommandStatus = int.Parse(status, System.Globalization.CultureInfo.InvariantCulture);
+                _commandExited.Set();
+            }
+        }
+    }
+
+    private void OnSignal(int sig)
+    {
+        lock (_gate)
+        {
+            if (sig is not (SIGINT or SIGTERM))
+            {
+                Sys.Kill(InitPid, sig);
+            }
+            else if (_stopping)
+            {
+                KillAll(); // a second Ctrl-C: no more grace
+            }
+            else
+            {
+                BeginStop(sig);
+            }
+        }
+        _wake.Set();
+    }
+
+    private void BeginStop(int sig)
+    {
+        _stopping = true;
+        Sys.Kill(InitPid, sig); // the init passes it on to the command
+        _killAt = DateTime.UtcNow + _spec.StopTimeout;
+    }
+
+    private void KillAll()
+    {
+        _killAt = null;
+        _hardKillAt = DateTime.UtcNow + KillAllGrace;
+        Sys.WriteAll(_controlWrite, InitProtocol.KillAll.ToString());
+    }
+
+    /// <summary>Returns once the command has exited (its status is in <see cref="CommandStatus"/>) or the init is gone.</summary>
+    public void WaitForCommand()
+    {
+        DateTime? timeoutAt = _spec.Timeout is { } t ? Started + t : null;
+        WaitHandle[] handles = [_wake, _commandExited.WaitHandle, _spawner.ExitedHandle];
+        while (!_commandExited.IsSet && !_spawner.HasExited)
+        {
+            DateTime now = DateTime.UtcNow;
+            lock (_gate)
+            {
+                if (timeoutAt <= now && !TimedOut)
+                {
+                    TimedOut = true;
+                    if (!_stopping)
+                    {
+                        BeginStop(SIGTERM);
+                    }
+                }
+                if (_killAt <= now)
+                {
+                    KillAll();
+                }
+                if (_hardKillAt <= now)
+                {
+                    // The init did not obey: end the whole PID namespace with it.
+                    Sys.Kill(InitPid, SIGKILL);
+                    _hardKillAt = null;
+                }
+            }
+            var next = new[] { TimedOut ? null : timeoutAt, _killAt, _hardKillAt }.Where(d => d is not null).Min();
+            var wait = next is null ? Timeout.InfiniteTimeSpan : (next.Value - now) < TimeSpan.Zero ? TimeSpan.Zero : next.Value - now;
+            WaitHandle.WaitAny(handles, wait);
+        }
+    }
+
+    /// <summary>Lets the init exit (the container's mounts go with it) and waits for it.</summary>
+    public void Release()
+    {
+        if (!_spawner.HasExited)
+        {
+            Sys.WriteAll(_controlWrite, InitProtocol.Exit.ToString());
+            if (!_spawner.WaitExited(TimeSpan.FromSeconds(10)))
+            {
+                Sys.Kill(InitPid, SIGKILL);
+                _spawner.WaitExited(Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var r in _registrations)
+        {
+            r.Dispose();
+        }
+        if (!_spawner.HasExited)
+        {
+            Sys.Kill(InitPid, SIGKILL);
+            _spawner.WaitExited(Timeout.InfiniteTimeSpan);
+        }
+        Sys.Close(_controlWrite);
+        Sys.Close(_reportRead);
+    }
+}

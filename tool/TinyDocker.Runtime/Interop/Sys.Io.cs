@@ -1,0 +1,96 @@
+using System.Text;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace TinyDocker.Runtime.Interop;
+
+/// <summary>Plain reads and writes on the protocol pipes (retried on EINTR).</summary>
+internal static unsafe partial class Sys
+{
+    /// <summary>Reads one byte; -1 at end of file (the writer is gone).</summary>
+    public static int ReadByte(int fd)
+    {
+        byte b;
+        while (true)
+        {
+            long n = read(fd, &b, 1);
+            if (n == 1)
+            {
+                return b;
+            }
+            if (n == 0 || LastErrno != Errno.EINTR)
+            {
+                return -1;
+            }
+        }
+    }
+
+    /// <summary>Writes all of <paramref name="text"/>; false when the reader is gone.</summary>
+    public static bool WriteAll(int fd, string text)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        fixed (byte* p = bytes)
+        {
+            int done = 0;
+            while (done < bytes.Length)
+            {
+                long n = write(fd, p + done, (size_t)(bytes.Length - done));
+                if (n < 0)
+                {
+                    if (LastErrno == Errno.EINTR)
+                    {
+                        continue;
+                    }
+                    return false;
+                }
+                done += (int)n;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Reads a line (without its newline); null at end of file.</summary>
+    public static string? ReadLine(int fd)
+    {
+        var line = new List<byte>();
+        while (true)
+        {
+            int b = ReadByte(fd);
+            if (b < 0)
+            {
+                return line.Count == 0 ? null : Encoding.UTF8.GetString(line.ToArray());
+            }
+            if (b == '\n')
+            {
+                return Encoding.UTF8.GetString(line.ToArray());
+            }
+            line.Add((byte)b);
+        }
+    }
+
+    public static void SetCloseOnExec(int fd)
+    {
+        if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+        {
+            throw new SyscallException("fcntl(FD_CLOEXEC)", null, LastErrno);
+        }
+    }
+}
+
+internal static unsafe partial class Sys
+{
+    /// <summary>lstat(2): the mode (type and permissions) and, for a device, its number.</summary>
+    public static (uint Mode, ulong Rdev) Lstat(string path)
+    {
+        stat st;
+        byte[] p = Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* pp = p)
+        {
+            if (lstat(pp, &st) != 0)
+            {
+                throw new SyscallException("lstat", path, LastErrno);
+            }
+        }
+        return ((uint)st.st_mode, (ulong)st.st_rdev);
+    }
+}

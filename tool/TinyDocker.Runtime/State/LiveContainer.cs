@@ -1,0 +1,61 @@
+using System.Globalization;
+using TinyDocker.Runtime.Spec;
+
+namespace TinyDocker.Runtime.State;
+
+/// <summary>A running container found by name, for the verbs that act on one: exec, stop, kill, diff.</summary>
+public sealed record LiveContainer(ContainerSpec Spec, int InitPid, int SupervisorPid, string? ScratchDir)
+{
+    public static LiveContainer Open(string root, string name)
+    {
+        string dir = Path.Combine(root, name);
+        if (!Directory.Exists(dir) || !ContainerState.IsLocked(dir))
+        {
+            throw new TinyDockerException($"no running container named `{name}`");
+        }
+        var spec = SpecJson.Read(Path.Combine(dir, ContainerState.SpecFile));
+        int initPid = ReadPid(dir, ContainerState.PidFile, name);
+        int supervisorPid = ReadPid(dir, ContainerState.SupervisorFile, name);
+        return new LiveContainer(spec, initPid, supervisorPid, StateRoot.TryRead(Path.Combine(dir, ContainerState.ScratchFile)));
+    }
+
+    private static int ReadPid(string dir, string file, string name)
+        => int.TryParse(StateRoot.TryRead(Path.Combine(dir, file)), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+            ? pid
+            : throw new TinyDockerException($"container `{name}` is still starting");
+
+    /// <summary>
+    /// As Ctrl-C on its `run`: the first SIGTERM to the supervisor stops the command gracefully;
+    /// if it is still there after <paramref name="grace"/>, a second kills every process in it
+    /// (results are still copied out). Returns once the container is gone.
+    /// </summary>
+    public void Stop(TimeSpan grace)
+    {
+        const int SIGTERM = 15;
+        Interop.Sys.Kill(SupervisorPid, SIGTERM);
+        if (!WaitGone(Spec.StateRoot, Spec.Name, grace))
+        {
+            Interop.Sys.Kill(SupervisorPid, SIGTERM);
+            WaitGone(Spec.StateRoot, Spec.Name, TimeSpan.FromSeconds(30));
+        }
+    }
+
+    /// <summary>SIGKILL ends the whole PID namespace at once; the init passes other signals to the command.</summary>
+    public void Signal(int signal) => Interop.Sys.Kill(InitPid, signal);
+
+    /// <summary>Waits until the container's supervisor has released its name, at most <paramref name="timeout"/>.</summary>
+    public static bool WaitGone(string root, string name, TimeSpan timeout)
+    {
+        string dir = Path.Combine(root, name);
+        var deadline = DateTime.UtcNow + timeout;
+        while (Directory.Exists(dir) && ContainerState.IsLocked(dir))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+            Thread.Sleep(20);
+        }
+        return true;
+    }
+}
