@@ -117,6 +117,20 @@ public sealed class LayeredImageTests : IDisposable
     }
 
     [RootFact]
+    public void The_config_user_runs_the_command_unless_u_says_otherwise()
+    {
+        var image = new OciImageWriter(
+            [new TestLayer(new LayerBuilder().Busybox().Dir("etc/").File("etc/passwd", "root:x:0:0::/root:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n").Tar())],
+            new JsonObject { ["User"] = "nobody" });
+        string dir = _bed.ScratchPath("user-layout");
+        image.WriteLayout(dir);
+        _bed.Ok("image", "import", dir, "user:1");
+
+        Assert.Equal("65534 65534\n", _bed.Ok("run", "--image", "user:1", "c1", "sh", "-c", "echo $(id -u) $(id -g)").Stdout);
+        Assert.Equal("0\n", _bed.Ok("run", "--image", "user:1", "-u", "0", "c2", "id", "-u").Stdout);
+    }
+
+    [RootFact]
     public void Two_imports_of_one_image_at_once_both_succeed_and_store_each_layer_once()
     {
         string layout = Write(ThreeLayers(), "layout");
