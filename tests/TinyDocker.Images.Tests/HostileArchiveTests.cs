@@ -61,6 +61,20 @@ public sealed class HostileArchiveTests : IDisposable
         Assert.Equal("x", _bed.Ok("run", "--image", "inside:1", "c1", "cat", "/usr/lib/x.txt").Stdout);
     }
 
+    [RootFact]
+    public void A_file_entry_over_a_symlink_pointing_out_replaces_the_symlink_and_leaves_its_target_alone()
+    {
+        string tar = _bed.ScratchPath("over.tar");
+        string precious = Path.Combine(_canary, "precious.txt");
+        File.WriteAllBytes(tar, new LayerBuilder().Busybox().Symlink("x", precious).File("x", "mine").HardLink("y", "x").Tar());
+        string canary = StoreSnapshot.Of(_canary);
+
+        _bed.Ok("image", "import", tar, "over:1");
+
+        Assert.Equal(canary, StoreSnapshot.Of(_canary));
+        Assert.Equal("mine mine", _bed.Ok("run", "--image", "over:1", "c1", "sh", "-c", "echo $(cat /x) $(cat /y)").Stdout.Trim());
+    }
+
     private string Hostile(string kind)
     {
         string canaryRel = _canary.TrimStart('/');

@@ -75,6 +75,7 @@ public sealed class LayeredImageTests : IDisposable
     [InlineData("layout")]
     [InlineData("oci-archive")]
     [InlineData("docker-archive")]
+    [InlineData("docker-archive.gz")]
     public void The_container_shows_exactly_the_tree_the_layers_mean(string format)
     {
         var image = ThreeLayers();
@@ -114,6 +115,24 @@ public sealed class LayeredImageTests : IDisposable
 
         Assert.Equal("cmd ran in /data with hello\n", defaults.Stdout);
         Assert.Equal("bye in /data\n", overridden.Stdout);
+        using var inspect = System.Text.Json.JsonDocument.Parse(_bed.Ok("image", "inspect", "layered:1.0").Stdout);
+        Assert.Equal(3, inspect.RootElement.GetProperty("layers").GetArrayLength());
+        Assert.Equal("/data", inspect.RootElement.GetProperty("config").GetProperty("workingDir").GetString());
+        Assert.Equal(["layered:1.0"], inspect.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [RootFact]
+    public void A_directory_deleted_and_made_again_in_one_layer_shows_only_its_new_content()
+    {
+        var image = new OciImageWriter([
+            new TestLayer(new LayerBuilder().Busybox().Dir("d/").File("d/old.txt", "old").Dir("e/").File("e/old.txt", "old").Tar()),
+            new TestLayer(new LayerBuilder().Whiteout("d").File("d/new.txt", "new").Whiteout("e").Dir("e/").Tar()),
+        ]);
+        string dir = _bed.ScratchPath("recreate");
+        image.WriteLayout(dir);
+        _bed.Ok("image", "import", dir, "recreate:1");
+
+        Assert.Equal("/d\n/d/new.txt\n/e\n", _bed.Ok("run", "--image", "recreate:1", "c1", "sh", "-c", "find /d /e | sort").Stdout);
     }
 
     [RootFact]
@@ -159,6 +178,11 @@ public sealed class LayeredImageTests : IDisposable
                 string oci = _bed.ScratchPath("image.oci.tar");
                 image.WriteOciArchive(oci, _bed.ScratchPath("layout-for-archive"));
                 return oci;
+            case "docker-archive.gz":
+                string plain = _bed.ScratchPath("image.docker.tar");
+                image.WriteDockerArchive(plain, "layered:1.0");
+                File.WriteAllBytes(plain + ".gz", Compress.Gzip(File.ReadAllBytes(plain)));
+                return plain + ".gz";
             default:
                 string docker = _bed.ScratchPath("image.docker.tar");
                 image.WriteDockerArchive(docker, "layered:1.0");

@@ -62,6 +62,7 @@ internal static class DockerArchiveImporter
                 bytes => progress.Layer(index, layerPaths.Count, path, bytes, null));
             layers.Add(digest.ToString());
         }
+        long size = staging.BytesRead;
         staging.Commit();
         progress.Done();
         return new ImageRecord
@@ -71,6 +72,7 @@ internal static class DockerArchiveImporter
             Config = config,
             Source = where,
             Created = DateTimeOffset.UtcNow,
+            Size = size,
         };
     }
 

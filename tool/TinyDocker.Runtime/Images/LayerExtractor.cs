@@ -104,7 +104,17 @@ internal sealed class LayerExtractor
 
     private void MakeDirectory(string rel, TarEntry entry)
     {
-        string path = Place(rel, entry.Name, keepDirectory: true);
+        int slash = rel.LastIndexOf('/');
+        string parent = slash < 0 ? _root : ResolveDirectory(rel[..slash], entry.Name);
+        string path = $"{parent}/{rel[(slash + 1)..]}";
+        if (IsWhiteout(path))
+        {
+            // Deleted and made again in one layer: a new directory, hiding what lower layers had there.
+            File.Delete(path);
+            Sys.MkdirIfMissing(path, DefaultDirMode);
+            Sys.Lsetxattr(path, Whiteouts.OpaqueXattr, "y"u8);
+        }
+        path = Place(rel, entry.Name, keepDirectory: true);
         if (Sys.LstatType(path) != Sys.S_IFDIR)
         {
             Sys.MkdirIfMissing(path, DefaultDirMode);
@@ -247,6 +257,13 @@ internal sealed class LayerExtractor
                 case Sys.S_IFDIR:
                     resolved.Add(part);
                     break;
+                case Sys.S_IFCHR when create && IsWhiteout(candidate):
+                    // An entry below a name this layer deleted: the directory is made again, opaque.
+                    File.Delete(candidate);
+                    Sys.MkdirIfMissing(candidate, DefaultDirMode);
+                    Sys.Lsetxattr(candidate, Whiteouts.OpaqueXattr, "y"u8);
+                    resolved.Add(part);
+                    break;
                 case Sys.S_IFLNK:
                     string target = new FileInfo(candidate).LinkTarget!;
                     if (target.StartsWith('/') || ++links > MaxSymlinks)
@@ -291,6 +308,9 @@ internal sealed class LayerExtractor
         }
         return path;
     }
+
+    private static bool IsWhiteout(string path)
+        => Sys.LstatType(path) == Sys.S_IFCHR && Sys.LstatDevice(path) == (0u, 0u);
 
     private static TinyDockerException Escape(string entryName)
         => new($"layer entry `{entryName}` would be written through a symlink that points out of the layer");

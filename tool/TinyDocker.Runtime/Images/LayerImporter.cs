@@ -12,6 +12,9 @@ internal sealed class LayerImporter(ImageStore store) : IDisposable
 {
     private readonly List<(string Dir, Digest Digest)> _staged = [];
 
+    /// <summary>Bytes read from every layer source so far (compressed sizes, as stored).</summary>
+    public long BytesRead { get; private set; }
+
     /// <summary>
     /// Stages a layer unless the store has it and returns its digest. With <paramref name="expected"/>
     /// known, a layer already present is not read at all; without it (a rootfs tarball), the digest
@@ -35,6 +38,7 @@ internal sealed class LayerImporter(ImageStore store) : IDisposable
                     tar.CopyTo(Stream.Null); // the compressed stream's own end and checksum
                 }
                 actual = hashing.Finish();
+                BytesRead += hashing.BytesRead;
             }
             if (expected is { } e && e != actual)
             {
