@@ -21,9 +21,15 @@ public sealed partial class PruneTests : IDisposable
 
             var removed = _bed.Ok("image", "rm", "doomed:1");
             var whileRunning = _bed.Ok("image", "prune");
+            // From another state root the container is not listed: the run's pin in the store keeps its layers.
+            using var elsewhere = new TinyTool();
+            elsewhere.Environment["TINYDOCKER_DATA"] = _bed.DataRoot;
+            var fromElsewhere = elsewhere.Run("image", "prune");
 
             Assert.Contains("removed doomed:1", removed.Stdout);
             Assert.DoesNotContain("layer", whileRunning.Stdout);
+            Assert.True(fromElsewhere.ExitCode == 0, fromElsewhere.ToString());
+            Assert.DoesNotContain("layer", fromElsewhere.Stdout);
             Assert.Equal(layers, _bed.LayerDirs());
         }
         finally

@@ -16,6 +16,8 @@ public static class ImageResolver
         {
             return new ResolvedImage([Path.GetFullPath(image)], ImageConfig.Empty);
         }
+        store.EnsureCreated();
+        using var importing = store.ImportLock(); // no prune between finding the layers and pinning them
         ImageRecord record;
         if (File.Exists(image))
         {
@@ -43,6 +45,7 @@ public static class ImageResolver
         {
             throw new TinyDockerException($"image `{image}` is missing layers in `{store.LayersDir}`: import or pull it again");
         }
+        store.PinForThisProcess(record.Layers.Select(Digest.Parse));
         return new ResolvedImage(
             record.Layers.Reverse().Select(l => store.LayerPath(Digest.Parse(l))).ToArray(),
             record.Config);

@@ -9,7 +9,8 @@ namespace TinyDocker.Runtime.Images;
 ///   layers/HEX/          one extracted layer per digest: an overlay lower directory, never changed
 ///   images/HEX.json      one record per image id (layers + config)
 ///   repositories.json    names (tags, digest references, cached archive paths) to image ids
-///   tmp/PID-GUID/        imports in progress; renamed into layers/ once complete and verified
+///   tmp/PID-layer-GUID/  imports in progress; renamed into layers/ once complete and verified
+///   tmp/PID-pin-GUID     layers a `run` (process PID) stands on: prune keeps them while PID lives
 ///   gc.lock              imports hold it shared, prune exclusive: prune never sees a half-import
 ///   meta.lock            held exclusive while repositories.json or images/ change
 /// </code>
@@ -76,6 +77,18 @@ public sealed class ImageStore
         {
             throw new SyscallException("rename", LayerPath(digest), errno);
         }
+    }
+
+    /// <summary>
+    /// Records, for as long as this process lives, that it uses <paramref name="layers"/>. A `run`
+    /// pins its image's layers under the import lock, before it writes its spec, so a prune in
+    /// between cannot take them; the pin goes when the process exits (or, if it was killed, at prune).
+    /// </summary>
+    public void PinForThisProcess(IEnumerable<Digest> layers)
+    {
+        string path = Path.Combine(TmpDir, $"{Environment.ProcessId}-pin-{Guid.NewGuid():N}");
+        File.WriteAllLines(path, layers.Select(l => l.Hex));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(path);
     }
 
     /// <summary>Records an image and points <paramref name="names"/> (and a cached archive key) at it.</summary>
@@ -218,6 +231,13 @@ public sealed class ImageStore
             foreach (var layer in ReadImage(id)?.Layers ?? [])
             {
                 used.Add(Digest.Parse(layer).Hex);
+            }
+        }
+        foreach (var pin in Directory.EnumerateFiles(TmpDir, "*-pin-*"))
+        {
+            if (int.TryParse(Path.GetFileName(pin).Split('-')[0], out int pid) && Directory.Exists($"/proc/{pid}"))
+            {
+                used.UnionWith(File.ReadAllLines(pin));
             }
         }
         foreach (var dir in Directory.EnumerateDirectories(LayersDir))
