@@ -122,6 +122,20 @@ public sealed class LayeredImageTests : IDisposable
     }
 
     [RootFact]
+    public void An_oci_layout_given_to_run_is_imported_on_first_use_with_its_config()
+    {
+        string layout = Write(ThreeLayers(), "layout");
+
+        var first = _bed.Ok("run", "--image", layout, "c1");
+        var second = _bed.Ok("run", "--image", layout, "c2", "cat", "/opq/top.txt");
+
+        Assert.Equal("cmd ran in /data with hello\n", first.Stdout);
+        Assert.Equal("top", second.Stdout);
+        Assert.Equal(3, _bed.LayerDirs().Count);
+        Assert.Single(System.Text.Json.JsonDocument.Parse(_bed.Ok("image", "ls", "--format", "json").Stdout).RootElement.EnumerateArray());
+    }
+
+    [RootFact]
     public void A_directory_deleted_and_made_again_in_one_layer_shows_only_its_new_content()
     {
         var image = new OciImageWriter([

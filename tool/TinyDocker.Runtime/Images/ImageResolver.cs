@@ -5,21 +5,22 @@ public sealed record ResolvedImage(string[] Layers, ImageConfig Config);
 
 /// <summary>
 /// The one place `--image X` is given meaning: an existing directory is used in place as the only
-/// layer; an existing file is an archive, imported on first use and found in the store after that
-/// (keyed by path, size and mtime); anything else is a name or id in the store.
+/// layer, unless it is an OCI image layout; an existing file (or layout) is imported on first use
+/// and found in the store after that (keyed by path, size and mtime); anything else is a name or
+/// id in the store.
 /// </summary>
 public static class ImageResolver
 {
     public static ResolvedImage Resolve(string image, ImageStore store, Progress progress)
     {
-        if (Directory.Exists(image))
+        if (Directory.Exists(image) && !IsOciLayout(image))
         {
             return new ResolvedImage([Path.GetFullPath(image)], ImageConfig.Empty);
         }
         store.EnsureCreated();
         using var importing = store.ImportLock(); // no prune between finding the layers and pinning them
         ImageRecord record;
-        if (File.Exists(image))
+        if (File.Exists(image) || Directory.Exists(image))
         {
             string key = SourceKey(image);
             record = store.Find(key) is { } cached && HasAllLayers(store, cached)
@@ -52,11 +53,17 @@ public static class ImageResolver
     }
 
     /// <summary>A cached archive is the same while its path, size and modification time are.</summary>
-    public static string SourceKey(string file)
+    public static string SourceKey(string path)
     {
-        var info = new FileInfo(Path.GetFullPath(file));
-        return $"file:{info.FullName}:{info.Length}:{info.LastWriteTimeUtc.Ticks}";
+        string full = Path.GetFullPath(path);
+        // A layout changes only by rewriting its index.json.
+        var info = new FileInfo(Directory.Exists(full) ? Path.Combine(full, Sources.LayoutBlobSource.IndexFile) : full);
+        return $"file:{full}:{info.Length}:{info.LastWriteTimeUtc.Ticks}";
     }
+
+    /// <summary>An OCI image layout (oci-layout and index.json), not a root filesystem: imported, not used in place.</summary>
+    private static bool IsOciLayout(string dir)
+        => File.Exists(Path.Combine(dir, "oci-layout")) && File.Exists(Path.Combine(dir, Sources.LayoutBlobSource.IndexFile));
 
     private static bool HasAllLayers(ImageStore store, ImageRecord record)
         => record.Layers.All(l => store.HasLayer(Digest.Parse(l)));
