@@ -23,6 +23,18 @@ for project in $(dotnet sln tinydocker.sln list | grep -E '^tests/.*Tests\.cspro
     --logger "console;verbosity=normal" || status=1
 done
 
+# The container tests once more against the NativeAOT build, the one the tool package ships for
+# linux-x64 (the runs above used the framework-dependent build beside the test assembly).
+if [ -z "${TINYDOCKER_SKIP_AOT:-}" ]; then
+  aot=$(mktemp -d)
+  dotnet publish tool/TinyDocker.Cli -c Release -r "linux-$(uname -m | sed -e s/x86_64/x64/ -e s/aarch64/arm64/)" \
+    -o "$aot" -nologo -clp:ErrorsOnly
+  TINYDOCKER_EXE="$aot/dotnet-tinydocker" dotnet test tests/TinyDocker.Cli.Tests -c Release --no-build -nologo "${filter[@]}" \
+    --logger "trx;LogFileName=TinyDocker.Cli.Tests.aot.trx" --results-directory "$results" \
+    --logger "console;verbosity=normal" || status=1
+  rm -rf "$aot"
+fi
+
 # One closing line over all projects, counted from the TRX files.
 python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET

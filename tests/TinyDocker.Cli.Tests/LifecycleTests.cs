@@ -25,6 +25,29 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
     }
 
     [RootFact]
+    public void An_interactive_shell_on_a_terminal_works()
+    {
+        // script(1) gives the tool a pseudo-terminal, as a user's terminal would.
+        string command = $"{TinyTool.Executable} run --image {_image.Dir} shell /bin/sh";
+        var psi = _tool.StartInfo([]);
+        psi.FileName = "script";
+        psi.ArgumentList.Clear();
+        foreach (var a in new[] { "-qec", command, "/dev/null" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Write("echo inside-$HOSTNAME\nexit 7\n");
+        p.StandardInput.Flush();
+        string output = p.StandardOutput.ReadToEnd().Replace("\r", "");
+        Assert.True(p.WaitForExit(20_000));
+
+        Assert.Contains("# ", output, StringComparison.Ordinal); // the interactive prompt
+        Assert.Contains("\ninside-shell\n", output, StringComparison.Ordinal);
+        Assert.Equal(7, p.ExitCode);
+    }
+
+    [RootFact]
     public void Orphaned_zombies_are_reaped_by_init()
     {
         // The inner shell exits at once; its sleep is orphaned to PID 1 and must not stay a zombie.
@@ -66,7 +89,7 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
     {
         string marker = Marker();
         var mountsBefore = Machine.Mounts();
-        using var p = _tool.Start("run", "--image", _image.Dir, "killed", "sh", "-c", $"echo up; sleep {marker}");
+        using var p = _tool.Start("run", "--image", _image.Dir, "--memory", "256m", "--pids-limit", "100", "killed", "sh", "-c", $"echo up; sleep {marker}");
         Assert.Equal("up", p.StandardOutput.ReadLine());
         WaitFor(() => Machine.ProcessesWith($"sleep {marker}").Count >= 2, TimeSpan.FromSeconds(5), "the container's sleep");
 
@@ -78,8 +101,10 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Equal(mountsBefore, Machine.Mounts());
         var ps = _tool.Run("ps", "-a", "--format", "json");
         Assert.Contains("\"running\": false", ps.Stdout, StringComparison.Ordinal);
+        Assert.NotEmpty(Cgroups.Named(_tool.CgroupPrefix));
         Assert.Equal("removed killed\n", _tool.Run("prune").Stdout);
         Assert.Empty(_tool.StateEntries());
+        Assert.Empty(Cgroups.Named(_tool.CgroupPrefix));
     }
 
     [RootFact]

@@ -64,13 +64,21 @@ public sealed class RunOptionsTests : IClassFixture<BusyboxImage>, IDisposable
     {
         string results = Path.Combine(_work, "results");
 
-        var r = Run("--timeout", "1s", "--stop-timeout", "1s", "--copy-out", $"/work/results:{results}", "copy", "sh", "-c",
-            $"mkdir -p /work/results/deep && echo pass > /work/results/summary && echo x > /work/results/deep/y && ln -s /etc/shadow /work/results/link && {ending}");
+        var psi = _tool.StartInfo(["run", "--image", _image.Dir, "--timeout", "1s", "--stop-timeout", "1s", "--copy-out", $"/work/results:{results}", "copy", "sh", "-c",
+            $"mkdir -p /work/results/deep && echo pass > /work/results/summary && echo x > /work/results/deep/y && ln -s /etc/shadow /work/results/link && {ending}"]);
+        psi.Environment["SUDO_UID"] = "4321"; // as if run by sudo: the copies belong to the user who ran it
+        psi.Environment["SUDO_GID"] = "4322";
+        using var p = Process.Start(psi)!;
+        var r = new ToolResult(0, p.StandardOutput.ReadToEnd(), p.StandardError.ReadToEnd());
+        p.WaitForExit();
+        r = r with { ExitCode = p.ExitCode };
 
         Assert.True(r.ExitCode == expected, r.ToString());
         Assert.Equal("pass\n", File.ReadAllText(Path.Combine(results, "summary")));
         Assert.Equal("x\n", File.ReadAllText(Path.Combine(results, "deep", "y")));
         Assert.Equal("/etc/shadow", new FileInfo(Path.Combine(results, "link")).LinkTarget); // copied as a link, not followed
+        var owner = Shell.Run("stat", ["-c", "%u:%g", Path.Combine(results, "deep", "y")]);
+        Assert.Equal("4321:4322\n", owner.Stdout);
     }
 
     [RootFact]
@@ -189,6 +197,18 @@ public sealed class RunOptionsTests : IClassFixture<BusyboxImage>, IDisposable
     }
 
     [RootFact]
+    public void The_json_status_can_go_to_an_inherited_descriptor()
+    {
+        string status = Path.Combine(_work, "fd-status.json");
+
+        var r = Shell.Run("bash", ["-c", $"exec 5>{status}; \"$0\" run --image {_image.Dir} --json-status /dev/fd/5 status-fd true", TinyTool.Executable],
+            environment: new Dictionary<string, string> { ["TINYDOCKER_ROOT"] = _tool.StateRoot });
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(2, File.ReadAllLines(status).Length);
+    }
+
+    [RootFact]
     public void A_first_ctrl_c_stops_gracefully_and_a_second_kills_at_once()
     {
         using var p = _tool.Start("run", "--image", _image.Dir, "--stop-timeout", "60s", "ctrlc", "sh", "-c",
@@ -208,6 +228,7 @@ public sealed class RunOptionsTests : IClassFixture<BusyboxImage>, IDisposable
 
     public void Dispose()
     {
+        Assert.Empty(Cgroups.Named(_tool.CgroupPrefix)); // every run removed its cgroup
         _tool.Dispose();
         Directory.Delete(_work, recursive: true);
     }

@@ -44,3 +44,16 @@ public static class Machine
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "geteuid")]
     private static extern uint GetEuid();
 }
+
+/// <summary>cgroup directories tinydocker made, as the tests look for leftovers.</summary>
+public static class Cgroups
+{
+    /// <summary>tinydocker's cgroup directories whose names start with <paramref name="prefix"/>, in every hierarchy.</summary>
+    public static IReadOnlyList<string> Named(string prefix)
+        => Directory.EnumerateDirectories("/sys/fs/cgroup")
+            .Append("/sys/fs/cgroup")
+            .Select(h => Path.Combine(h, "tinydocker"))
+            .Where(Directory.Exists)
+            .SelectMany(d => Directory.EnumerateDirectories(d, prefix + "*"))
+            .ToList();
+}

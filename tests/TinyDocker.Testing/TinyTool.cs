@@ -20,6 +20,10 @@ public sealed class TinyTool : IDisposable
     /// <summary>More environment variables for every run of the tool (e.g. TINYDOCKER_DATA).</summary>
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>How this state root's cgroups begin: a short hash of it (see Cgroups/Cgroup.cs).</summary>
+    public string CgroupPrefix
+        => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(StateRoot)))[..8].ToLowerInvariant() + "-";
+
     public static string Executable
         => System.Environment.GetEnvironmentVariable("TINYDOCKER_EXE") is { Length: > 0 } exe
             ? exe

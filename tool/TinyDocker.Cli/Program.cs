@@ -4,6 +4,8 @@ using TinyDocker.Cli.Commands;
 using TinyDocker.Cli.Commands.Image;
 using TinyDocker.Runtime;
 
+long started = System.Diagnostics.Stopwatch.GetTimestamp();
+
 // The init mode is internal: it is dispatched before any parsing, so it loads as little as possible.
 if (args is [InitCommand.Verb, var specPath])
 {
@@ -17,7 +19,7 @@ var app = new CommandLineApplication
 };
 app.HelpOption("-h|--help");
 app.VersionOption("--version", ThisAssembly.AssemblyInformationalVersion);
-RunCommand.Register(app);
+RunCommand.Register(app, started);
 PsCommand.Register(app);
 ExecCommand.Register(app);
 StopCommand.Register(app);

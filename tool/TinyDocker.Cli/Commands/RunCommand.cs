@@ -1,4 +1,5 @@
 using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Runtime;
 using TinyDocker.Runtime.Host;
 using TinyDocker.Runtime.Spec;
 
@@ -9,7 +10,7 @@ internal static class RunCommand
 {
     public const string Name = "run";
 
-    public static void Register(CommandLineApplication app) => app.Command(Name, cmd =>
+    public static void Register(CommandLineApplication app, long started) => app.Command(Name, cmd =>
     {
         cmd.Description = "Run a command in a new throwaway container.";
         cmd.ExtendedHelpText = """
@@ -45,14 +46,20 @@ internal static class RunCommand
             Timeout = cmd.Option("--timeout <DURATION>", "Stop the container after DURATION (300, 90s, 5m): SIGTERM, then SIGKILL after --stop-timeout; exit 124.", CommandOptionType.SingleValue),
             StopTimeout = cmd.Option("--stop-timeout <DURATION>", "Grace between SIGTERM and SIGKILL when stopping (default 10s).", CommandOptionType.SingleValue),
             KeepUpper = cmd.Option("--keep-upper <DIR>", "Save the container's upper layer (its writes, whiteouts included) to DIR before it is discarded.", CommandOptionType.SingleValue),
+            Debug = cmd.Option("--debug", "Trace each phase (unshare, mounts, pivot, exec, teardown) on stderr, in ms since the tool started.", CommandOptionType.NoValue),
             JsonStatus = cmd.Option("--json-status <FILE>", "Write a JSON start record and end record (exit, signal, timeout, OOM, times, peak memory) to FILE or /dev/fd/N.", CommandOptionType.SingleValue),
         };
         var name = cmd.Argument("NAME", $"The container's name ({SpecValidator.NamePattern}).");
         cmd.Argument("COMMAND", "The command to run, then its arguments.", multipleValues: true);
         cmd.OnExecute(() =>
         {
-            var spec = RunSpecBuilder.Build(name.Value ?? "", cmd.RemainingArguments.ToArray(), o);
-            return ContainerRunner.Run(spec, Console.Error);
+            var spec = RunSpecBuilder.Build(name.Value ?? "", cmd.RemainingArguments.ToArray(), o) with
+            {
+                DebugSince = o.Debug.HasValue() ? started : null,
+            };
+            int code = ContainerRunner.Run(spec, Console.Error);
+            PhaseTrace.Mark("supervisor", "state removed, exiting");
+            return code;
         });
     });
 

@@ -95,8 +95,7 @@ public static class ContainerExec
         int pid = Sys.Spawn(executable, command, spec.Env, [], out int errno);
         if (pid < 0)
         {
-            throw new TinyDockerException($"cannot execute `{command[0]}`: {Errno.Name(errno)} ({Errno.Message(errno)})",
-                errno == Errno.ENOENT || errno == Errno.ENOTDIR ? ExitCodes.NotFound : ExitCodes.CannotExecute);
+            throw CommandLookup.CannotExecute(command[0], errno);
         }
         // cgroup v2 moves whole processes only: the command joins right after it starts.
         foreach (var procs in v2Procs)

@@ -15,20 +15,35 @@ public static class ContainerRunner
     /// <summary>Signals the supervisor passes on to the container's init, which passes them to the command.</summary>
     public static readonly int[] ForwardedSignals = [2 /*INT*/, 15 /*TERM*/, 1 /*HUP*/, 3 /*QUIT*/, 10 /*USR1*/, 12 /*USR2*/];
 
+    private const string Side = "supervisor";
+
     public static int Run(ContainerSpec spec, TextWriter stderr)
     {
+        if (spec.DebugSince is { } since)
+        {
+            PhaseTrace.Enable(since);
+        }
         SpecValidator.Validate(spec);
+        PhaseTrace.Mark(Side, "spec validated");
         using var state = ContainerState.Acquire(spec.StateRoot, spec.Name);
         state.WriteSpec(spec);
+        PhaseTrace.Mark(Side, "name locked, spec written");
         using var cgroup = Cgroup.Create(spec);
+        PhaseTrace.Mark(Side, cgroup is null ? "no cgroup needed" : "cgroup made");
         using var status = new JsonStatus(spec.JsonStatusPath);
         using var container = new Supervisor(spec, state.SpecPath, cgroup);
         state.Write(ContainerState.PidFile, container.InitPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         state.Write(ContainerState.SupervisorFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        container.CommandStartedHandler = () => state.Write(ContainerState.ScratchFile, container.ScratchDir!);
-        status.Start(new StartRecord(spec.Name, container.InitPid, NamespaceIds(container.InitPid)));
+        // Once the command runs the init has all its namespaces (the cgroup one it makes itself).
+        container.CommandStartedHandler = () =>
+        {
+            state.Write(ContainerState.ScratchFile, container.ScratchDir!);
+            status.Start(new StartRecord(spec.Name, container.InitPid, NamespaceIds(container.InitPid)));
+            PhaseTrace.Mark(Side, "command started");
+        };
 
         container.WaitForCommand();
+        PhaseTrace.Mark(Side, "command exited");
         if (container.CommandStatus is not null)
         {
             ResultCopier.CopyOut(container.InitPid, spec.CopyOut, stderr);
@@ -37,7 +52,9 @@ public static class ContainerRunner
                 UpperLayer.Save(scratch, keep, stderr);
             }
         }
+        PhaseTrace.Mark(Side, "results copied");
         container.Release();
+        PhaseTrace.Mark(Side, "init exited");
 
         int waitStatus = container.CommandStatus ?? container.Init.Status;
         int code = ExitCodes.FromWaitStatus(waitStatus);

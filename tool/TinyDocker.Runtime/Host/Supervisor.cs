@@ -42,6 +42,7 @@ internal sealed class Supervisor : IDisposable
                 NamespaceSpawner.NamespaceFlags(newNetwork: spec.Network == NetworkModes.None),
                 [(control.Read, InitProtocol.ControlFd), (report.Write, InitProtocol.ReportFd)]);
             InitPid = _spawner.WaitStarted();
+            PhaseTrace.Mark("supervisor", "namespaces unshared, init spawned");
         }
         finally
         {
@@ -68,6 +69,7 @@ internal sealed class Supervisor : IDisposable
             }));
         }
         Sys.WriteAll(_controlWrite, InitProtocol.Go.ToString());
+        PhaseTrace.Mark("supervisor", "init in its cgroup, go sent");
     }
 
     /// <summary>The init's pid in the host's PID namespace.</summary>

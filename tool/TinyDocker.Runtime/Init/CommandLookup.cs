@@ -8,6 +8,11 @@ public static class CommandLookup
 {
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+    /// <summary>The error for a command that exec refused: 127 when it is missing, 126 otherwise.</summary>
+    internal static TinyDockerException CannotExecute(string command, int errno)
+        => new($"cannot execute `{command}`: {Interop.Errno.Name(errno)} ({Interop.Errno.Message(errno)})",
+            errno is Interop.Errno.ENOENT or Interop.Errno.ENOTDIR ? ExitCodes.NotFound : ExitCodes.CannotExecute);
+
     /// <summary>The path to execute (inside the container), or an exception with exit 127.</summary>
     public static string Find(string root, string command, IReadOnlyList<string> env, string workingDir)
     {

@@ -12,6 +12,7 @@ namespace TinyDocker.Runtime.Init;
 public static class ContainerInit
 {
     private const int SIGKILL = 9;
+    private const string Side = "init";
 
     /// <summary>The init's whole life; its return value is the container's exit code.</summary>
     public static int Run(string specPath)
@@ -23,10 +24,16 @@ public static class ContainerInit
             Sys.SetCloseOnExec(InitProtocol.ControlFd);
             Sys.SetCloseOnExec(InitProtocol.ReportFd);
             var spec = SpecJson.Read(specPath);
+            if (spec.DebugSince is { } since)
+            {
+                PhaseTrace.Enable(since);
+            }
+            PhaseTrace.Mark(Side, "init running, spec read");
             if (Sys.ReadByte(InitProtocol.ControlFd) != InitProtocol.Go)
             {
                 return ExitCodes.TinyDockerError;
             }
+            PhaseTrace.Mark(Side, "go received");
             InitGuard.Check();
             // The supervisor has put this process in its cgroup: that cgroup becomes the namespace's root.
             Sys.Unshare(CLONE_NEWCGROUP);
@@ -37,15 +44,18 @@ public static class ContainerInit
             {
                 Sys.LoopbackUp();
             }
+            PhaseTrace.Mark(Side, "hostname, loopback, cgroup namespace set");
             string root = MountPlanner.RootDir(spec);
             var plan = MountPlanner.Plan(spec);
             using var reaper = new Reaper(ContainerRunner.ForwardedSignals);
             // Everything up to the pivot, then the command looked up under the new root, then the pivot.
             MountApplier.Apply(plan.Take(plan.Count - 1).ToList(), root);
+            PhaseTrace.Mark(Side, $"{plan.Count - 1} mount operations applied");
             string executable = CommandLookup.Find(root, spec.Command[0], spec.Env, spec.WorkingDir);
             // Held open for the container's life: the host's only way to its upper layer after the pivot.
             int scratchFd = Sys.Open(MountPlanner.ScratchDir(spec), O_PATH | O_DIRECTORY);
             MountApplier.Apply([plan[^1]], root);
+            PhaseTrace.Mark(Side, "pivoted, old root detached");
             Sys.Chdir(spec.WorkingDir);
             Sys.Umask(0b000_010_010);
             int code = reaper.Run(executable, spec.Command, spec.Env, spec.User, scratchFd);

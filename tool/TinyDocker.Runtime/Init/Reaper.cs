@@ -73,10 +73,10 @@ internal sealed class Reaper : IDisposable
         int pid = Sys.Spawn(path, argv, env, [], out int errno);
         if (pid < 0)
         {
-            throw new TinyDockerException($"cannot execute `{argv[0]}`: {Errno.Name(errno)} ({Errno.Message(errno)})",
-                errno == Errno.ENOENT || errno == Errno.ENOTDIR ? ExitCodes.NotFound : ExitCodes.CannotExecute);
+            throw CommandLookup.CannotExecute(argv[0], errno);
         }
         _child = pid;
+        PhaseTrace.Mark("init", "command spawned");
         Sys.WriteAll(InitProtocol.ReportFd, InitProtocol.StartedLine(pid, scratchFd));
         if (_pending != 0)
         {
@@ -100,10 +100,12 @@ internal sealed class Reaper : IDisposable
                 throw new TinyDockerException("the command vanished without an exit status");
             }
         }
+        PhaseTrace.Mark("init", "command reaped");
         Sys.Kill(-1, SIGKILL);
         while (Sys.Wait(-1, out _) > 0)
         {
         }
+        PhaseTrace.Mark("init", "the rest killed and reaped");
         Sys.WriteAll(InitProtocol.ReportFd, InitProtocol.ExitedLine(commandStatus));
         return ExitCodes.FromWaitStatus(commandStatus);
     }

@@ -64,6 +64,9 @@ public sealed record ContainerSpec
     /// <summary>A host directory to save the container's upper layer into before it is discarded; null for none.</summary>
     public string? KeepUpperDir { get; init; }
 
+    /// <summary>`--debug`: the Stopwatch timestamp (CLOCK_MONOTONIC) phase times count from; null when off.</summary>
+    public long? DebugSince { get; init; }
+
     /// <summary>This container's state directory on the host.</summary>
     public string StateDir => Path.Combine(StateRoot, Name);
 

@@ -52,7 +52,7 @@ public sealed class ContainerState : IDisposable
                 continue;
             }
             var state = new ContainerState(dir, fd);
-            state.RemoveContents(); // whatever a killed run with this name left behind
+            state.RemoveLeftovers();
             return state;
         }
     }
@@ -114,6 +114,23 @@ public sealed class ContainerState : IDisposable
         Sys.TryRmdir(Dir);
         Sys.Close(_lockFd);
         _lockFd = -1;
+    }
+
+    /// <summary>What a killed run of this name left: its cgroups (empty: its processes died with it) and files.</summary>
+    private void RemoveLeftovers()
+    {
+        if (File.Exists(SpecPath))
+        {
+            try
+            {
+                Cgroups.Cgroup.RemoveLeftovers(SpecJson.Read(SpecPath));
+            }
+            catch (Exception e) when (e is IOException or System.Text.Json.JsonException or TinyDockerException)
+            {
+                // A spec half written: that run was killed before it made a cgroup.
+            }
+        }
+        RemoveContents();
     }
 
     private void RemoveContents()

@@ -1,0 +1,103 @@
+"""Turns the hyperfine JSON files of bench/run.sh into docs/benchmarks.md (stdout)."""
+import datetime, json, os, platform, statistics, subprocess, sys
+
+work, rss_aot, rss_jit = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+
+def results(name):
+    with open(os.path.join(work, name + ".json")) as f:
+        return {r["command"]: statistics.median(r["times"]) for r in json.load(f)["results"]}
+
+def ms(seconds):
+    return f"{seconds * 1000:.1f} ms"
+
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
+mem = int(next(l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal"))) // (1024 * 1024)
+def version(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0]
+    except Exception:
+        return "?"
+
+true = results("true")
+size = results("size")
+tput = results("throughput")
+io = results("io")
+aot, jit = true["tinydocker (NativeAOT)"], true["tinydocker (framework-dependent)"]
+bwrap, runc = true["bubblewrap"], true["runc"]
+trace = open(os.path.join(work, "trace.txt")).read().rstrip()
+
+def verdict(ok):
+    return "met" if ok else "**missed**"
+
+print(f"""# Benchmarks
+
+Measured by `sudo bench/run.sh` on {datetime.date.today().isoformat()}: {os.cpu_count()} cores ({cpu}),
+{mem} GiB, Linux {platform.release()}, {version(["bwrap", "--version"])}, {version(["runc", "--version"])},
+{version(["hyperfine", "--version"])}. Medians; every figure in a table comes from one run of the script,
+side by side, on the same busybox root filesystem. The machines are noisy: read the ratios.
+
+## Running /bin/true
+
+| command | median | vs bubblewrap | vs runc |
+|---|---|---|---|""")
+for name, t in true.items():
+    print(f"| {name} | {ms(t)} | {t / bwrap:.2f}x | {t / runc:.2f}x |")
+print(f"""
+tinydocker here is a full container: a tmpfs and an overlay mounted in a new mount namespace,
+new PID, UTS, IPC and network namespaces, `/proc`, `/dev` (tmpfs, devpts, shm, mqueue), `/sys`,
+`/tmp`, the current directory as a copy-on-write overlay, and `pivot_root`. bubblewrap 0.8 (Debian's)
+has no overlay support, so it is given a read-only bind of the root filesystem, `/proc`, `/dev`, a
+tmpfs `/tmp` and all namespaces; runc gets a minimal bundle with a read-only root.
+
+## Start latency and image size
+
+| image | median | ratio |
+|---|---|---|
+| 10 MB | {ms(size['10 MB image'])} | 1.00x |
+| 1 GB | {ms(size['1 GB image'])} | {size['1 GB image'] / size['10 MB image']:.2f}x |
+
+Nothing is copied per container: the image is the overlay's lower layer as it is.
+
+## Throughput: 200 containers, 8 at a time
+
+| tool | time for 200 | containers per second |
+|---|---|---|""")
+for name, t in tput.items():
+    print(f"| {name} | {t:.2f} s | {200 / t:.0f} |")
+print(f"""
+## I/O: unpack and scan a source tree (`/usr/include`)
+
+| where | median | ratio |
+|---|---|---|
+| on the host (tmpfs) | {io['on the host']:.2f} s | 1.00x |
+| in a container (overlay, upper on tmpfs) | {io['in a container']:.2f} s | {io['in a container'] / io['on the host']:.2f}x |
+
+## Peak resident memory of a run (`/usr/bin/time`, the tool and its children)
+
+| build | peak RSS |
+|---|---|
+| NativeAOT | {rss_aot / 1024:.1f} MB |
+| framework-dependent | {rss_jit / 1024:.1f} MB |
+
+## Targets
+
+| target | figure | |
+|---|---|---|
+| `run /bin/true` at most 1.0x bubblewrap | {aot / bwrap:.2f}x | {verdict(aot <= bwrap)} |
+| `run /bin/true` at most 0.3x runc | {aot / runc:.2f}x | {verdict(aot <= 0.3 * runc)} |
+| 1 GB image at most 1.1x a 10 MB one | {size['1 GB image'] / size['10 MB image']:.2f}x | {verdict(size['1 GB image'] <= 1.1 * size['10 MB image'])} |
+| throughput at least bubblewrap's | {tput['bubblewrap'] / tput['tinydocker (NativeAOT)']:.2f}x bubblewrap's | {verdict(tput['tinydocker (NativeAOT)'] <= tput['bubblewrap'])} |
+| I/O at most 1.10x the host | {io['in a container'] / io['on the host']:.2f}x | {verdict(io['in a container'] <= 1.10 * io['on the host'])} |
+| peak RSS at most 25 MB | {rss_aot / 1024:.1f} MB | {verdict(rss_aot / 1024 <= 25)} |
+
+## Where the time goes
+
+One NativeAOT run with `--debug` (milliseconds since the tool's `Main` began; process start-up
+before `Main` is not in it):
+
+```
+{trace}
+```
+""")
+if os.path.exists("bench/notes.md"):
+    print(open("bench/notes.md").read())

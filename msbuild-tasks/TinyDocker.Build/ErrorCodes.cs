@@ -1,0 +1,20 @@
+namespace TinyDocker.Build;
+
+/// <summary>The codes of the errors the package logs; docs/msbuild.md lists them for users.</summary>
+internal static class ErrorCodes
+{
+    /// <summary>The container's command exited with a non-zero code (or tinydocker failed: 125).</summary>
+    public const string Failed = "TD001";
+
+    /// <summary>The container ran past its Timeout and was stopped (exit 124).</summary>
+    public const string TimedOut = "TD002";
+
+    /// <summary>The container was killed for running out of memory (exit 137).</summary>
+    public const string OutOfMemory = "TD003";
+
+    /// <summary>A bad parameter, a missing image or a missing tool: nothing was run.</summary>
+    public const string BadInput = "TD004";
+
+    /// <summary>The run was cancelled (Ctrl-C, build cancelled); the container was stopped.</summary>
+    public const string Cancelled = "TD005";
+}

@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+using TinyDocker.Testing;
+
+namespace TinyDocker.Build.Tests;
+
+/// <summary>
+/// Real `dotnet build` of samples/msbuild (a copy, restored from the packed feed). Each build
+/// costs seconds, so each test shows several things at once.
+/// </summary>
+[Collection(PackagedSampleCollection.Name)]
+public sealed partial class SampleBuildTests(PackagedSample sample)
+{
+    [GeneratedRegex(@"Sample\.Checks-[0-9a-f]{8}")]
+    private static partial Regex ChecksContainerName();
+
+    [RootFact]
+    public void Building_the_sample_runs_its_checks_in_a_container_and_turns_canonical_lines_into_warnings()
+    {
+        var build = sample.Dotnet("build", sample.ChecksProject);
+
+        Assert.True(build.ExitCode == 0, build.ToString());
+        // The script ran in a container named for the project, and its output is in the log.
+        var name = ChecksContainerName().Match(build.Output);
+        Assert.True(name.Success, build.ToString());
+        Assert.Contains($"checks: container {name.Value}, configuration Debug", build.Output);
+        Assert.Contains($"Checks passed in container {name.Value} (exit code 0).", build.Output);
+        // The TODO line became an MSBuild warning with its file, line and code.
+        Assert.True(Regex.IsMatch(build.Output, @"Greeter\.cs\(5,1\): warning CHK001: unfinished work:\s*// TODO greet in more languages"), build.ToString());
+        // The report was copied out; the scratch file was thrown away with the container.
+        string report = Path.Combine(sample.Dir, "Sample.Checks", "bin", "Debug", "net10.0", "checks-report", "summary.txt");
+        Assert.True(File.Exists(report), $"{report} is missing\n{build}");
+        Assert.Equal($"checked in {name.Value}\n", File.ReadAllText(report));
+        Assert.False(File.Exists(Path.Combine(sample.Dir, "Sample.Checks", "scratch-written-in-container.txt")));
+        Assert.Empty(sample.StateEntries());
+    }
+
+    [RootFact]
+    public void A_failing_command_fails_the_build_with_TD001_naming_container_exit_code_and_command_and_its_canonical_errors_with_an_explicit_tool()
+    {
+        WriteScript("fail.sh", "echo 'Greeter.cs(5,7): error CHK002: broken greeting' >&2\nexit 3\n");
+
+        // An explicit TinyDockerPath wins over the CLI in the package: here the repository's own build (its apphost).
+        string cli = Path.Combine(RepoPaths.Root, "tool", "TinyDocker.Cli", "bin", RepoPaths.Configuration, "net10.0", "dotnet-tinydocker");
+        Assert.True(File.Exists(cli), $"{cli} is missing: build tool/TinyDocker.Cli");
+
+        var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer", "-p:TinyContainerCommand=sh fail.sh", $"-p:TinyDockerPath={cli}");
+
+        Assert.True(build.ExitCode != 0, build.ToString());
+        Assert.Contains($"tool `{cli}`", build.Output);
+        Assert.Matches(@"Greeter\.cs\(5,7\): error CHK002: broken greeting", build.Output);
+        Assert.Matches(@"error TD001: container `Sample\.Checks-[0-9a-f]{8}` exited with code 3 running `/bin/sh -c 'sh fail.sh'`", build.Output);
+        Assert.Empty(sample.StateEntries());
+    }
+
+    [RootFact]
+    public void A_timeout_is_TD002_ContinueOnError_turns_it_into_a_warning_and_low_importance_hides_the_output()
+    {
+        var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer",
+            "-p:TinyContainerCommand=echo started%3B sleep 60", "-p:TinyContainerTimeout=2",
+            "-p:TinyContainerContinueOnError=true", "-p:TinyContainerOutputImportance=low");
+
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.Matches(@"warning TD002: container `Sample\.Checks-[0-9a-f]{8}` timed out after 2 s running `/bin/sh -c 'echo started; sleep 60'`", build.Output);
+        // The container's own lines were logged at low importance: not shown at the default verbosity.
+        Assert.DoesNotContain("started", build.Output.Split('\n').Where(l => !l.Contains("TD002")));
+        Assert.DoesNotContain("tinydocker: container", build.Output);
+        Assert.True(build.Elapsed < TimeSpan.FromSeconds(50), build.ToString());
+        Assert.Empty(sample.StateEntries());
+    }
+
+    [RootFact]
+    public void An_out_of_memory_kill_is_TD003()
+    {
+        // tail keeps the whole of an endless "line" in memory.
+        var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer",
+            "-p:TinyContainerCommand=tail /dev/zero", "-p:TinyContainerMemory=64m");
+
+        Assert.True(build.ExitCode != 0, build.ToString());
+        Assert.Matches(@"error TD003: container `Sample\.Checks-[0-9a-f]{8}` ran out of memory \(limit 64m\) running `/bin/sh -c 'tail /dev/zero'` and was killed \(exit code 137\)", build.Output);
+        Assert.Empty(sample.StateEntries());
+    }
+
+    [Fact]
+    public void Bad_inputs_are_all_reported_as_TD004_and_nothing_runs()
+    {
+        var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer",
+            "-p:TinyContainerCommand=true", "-p:TinyContainerImage=no-such-image", "-p:TinyContainerMemory=lots", "-p:TinyContainerNetwork=bridge",
+            "-p:TinyDockerPath=no-such-tool");
+
+        Assert.True(build.ExitCode != 0, build.ToString());
+        Assert.Contains($"error TD004: RunInTinyContainer: Image `{Path.Combine(sample.Dir, "Sample.Checks", "no-such-image")}` does not exist", build.Output);
+        Assert.Contains("error TD004: RunInTinyContainer: Memory `lots` is not a size", build.Output);
+        Assert.Contains("error TD004: RunInTinyContainer: Network `bridge` must be `none` or `host`", build.Output);
+        Assert.Contains($"error TD004: RunInTinyContainer: TinyDockerPath `{Path.Combine(sample.Dir, "Sample.Checks", "no-such-tool")}` does not exist", build.Output);
+        Assert.DoesNotContain("dotnet-tinydocker.dll run", build.Output);
+    }
+
+    private void WriteScript(string name, string body)
+        => File.WriteAllText(Path.Combine(sample.Dir, "Sample.Checks", name), "#!/bin/sh\n" + body);
+}

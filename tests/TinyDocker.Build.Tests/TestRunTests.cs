@@ -1,0 +1,44 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using TinyDocker.Testing;
+
+namespace TinyDocker.Build.Tests;
+
+/// <summary>`dotnet test -p:TinyContainer=true` on the sample's test project.</summary>
+[Collection(PackagedSampleCollection.Name)]
+public sealed class TestRunTests(PackagedSample sample)
+{
+    private static readonly XNamespace Trx = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
+
+    [RootFact]
+    public void The_sample_test_fails_on_the_host_and_passes_in_a_container_with_its_trx_copied_out()
+    {
+        // On the bare host the sample's test fails: it can tell where it runs.
+        string hostResults = Path.Combine(sample.Root, "results-host");
+        var onHost = sample.Dotnet("test", sample.TestsProject, "--logger", "trx", "--results-directory", hostResults);
+        Assert.True(onHost.ExitCode != 0, onHost.ToString());
+        Assert.Contains("not in a tinydocker container", onHost.Output);
+
+        string results = Path.Combine(sample.Root, "results-container");
+        var inContainer = sample.Dotnet("test", sample.TestsProject, "-p:TinyContainer=true", "--logger", "trx", "--results-directory", results,
+            "--filter", "FullyQualifiedName~Sample.Tests.ContainerTests");
+
+        Assert.True(inContainer.ExitCode == 0, inContainer.ToString());
+        Assert.Contains("TinyContainer: running the tests of Sample.Tests in a throwaway container", inContainer.Output);
+        Assert.Contains("--TestCaseFilter:FullyQualifiedName~Sample.Tests.ContainerTests", inContainer.Output);
+        // The TRX was written inside the container and copied out to the host.
+        string trx = Assert.Single(Directory.GetFiles(results, "*.trx"));
+        var doc = XDocument.Load(trx);
+        var counters = doc.Descendants(Trx + "Counters").Single();
+        Assert.Equal("1", counters.Attribute("passed")?.Value);
+        Assert.Equal("0", counters.Attribute("failed")?.Value);
+        var result = doc.Descendants(Trx + "UnitTestResult").Single();
+        Assert.Contains("Runs_in_a_throwaway_container", result.Attribute("testName")?.Value);
+        Assert.Equal("Passed", result.Attribute("outcome")?.Value);
+        // The test saw the hostname of the container the build log names.
+        string name = Regex.Match(inContainer.Output, @"RunInTinyContainer: container `(Sample\.Tests-[0-9a-f]{8})`").Groups[1].Value;
+        Assert.NotEqual("", name);
+        Assert.Contains($"hostname: {name}", result.Descendants(Trx + "StdOut").Single().Value);
+        Assert.Empty(sample.StateEntries());
+    }
+}
