@@ -14,8 +14,9 @@ internal static class ImageImportCommand
         var reference = cmd.Argument("REF", "The name to give it, e.g. ubuntu:16.04.");
         cmd.OnExecute(() =>
         {
+            string path = ImageCommand.Required(cmd, source);
             var name = ImageReference.Parse(ImageCommand.Required(cmd, reference));
-            var image = ImageImporter.Import(ImageStore.Open(), ImageCommand.Required(cmd, source), [name.ToString()], Progress.ForTerminal());
+            var image = ImageImporter.Import(ImageStore.Open(), path, [name.ToString()], Progress.ForTerminal());
             Console.WriteLine(image.Id);
             return 0;
         });
