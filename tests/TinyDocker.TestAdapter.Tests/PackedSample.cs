@@ -1,0 +1,92 @@
+using TinyDocker.Testing;
+
+namespace TinyDocker.TestAdapter.Tests;
+
+/// <summary>
+/// The adapter packed into a temp local feed (`dotnet pack`), and a copy of samples/testadapter in
+/// a temp directory whose nuget.config points at that feed, restored into a temp NUGET_PACKAGES (so
+/// a cached package of the same version is never used) and built. Made once per test class, on
+/// first use (so tests skipped for want of root cost nothing); everything removed after.
+/// </summary>
+public sealed class PackedSample : IDisposable
+{
+    private readonly Lazy<string> _built;
+
+    public PackedSample()
+    {
+        Root = Path.Combine(Path.GetTempPath(), $"tinydocker-adapter-{Guid.NewGuid():N}");
+        _built = new Lazy<string>(Build);
+    }
+
+    /// <summary>The temp directory holding the feed, the package cache and the sample.</summary>
+    public string Root { get; }
+
+    public string Feed => Path.Combine(Root, "feed");
+
+    public string Dir => Path.Combine(Root, "sample");
+
+    /// <summary>Runs containers and `prune` with its own state root.</summary>
+    public TinyTool Tool { get; } = new();
+
+    /// <summary>Packs and builds on the first call; returns the sample's directory.</summary>
+    public string EnsureBuilt() => _built.Value;
+
+    public IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?>
+    {
+        ["NUGET_PACKAGES"] = Path.Combine(Root, "packages"),
+        ["TINYDOCKER_ROOT"] = Tool.StateRoot,
+    };
+
+    private string Build()
+    {
+        Directory.CreateDirectory(Root);
+        var pack = Dotnet.Run(Repository.Root, Environment, "pack", Repository.AdapterProject, "-c", Repository.Configuration, "-o", Feed, "-nologo");
+        Assert.True(pack.ExitCode == 0, $"dotnet pack failed:\n{pack}");
+        // Versioned by Nerdbank.GitVersioning from version.json ("0.1-alpha" makes 0.1.<height>-alpha...).
+        string package = Path.GetFileName(Assert.Single(Directory.GetFiles(Feed, "TinyDocker.TestAdapter.*.nupkg")));
+        string baseVersion = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "version.json"))).RootElement.GetProperty("version").GetString()!.Split('-')[0];
+        Assert.StartsWith($"TinyDocker.TestAdapter.{baseVersion}.", package);
+
+        CopyTree(Repository.Sample, Dir);
+        string config = Path.Combine(Dir, "nuget.config");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("../../artifacts/packages", Feed, StringComparison.Ordinal));
+
+        var build = Dotnet.Run(Dir, Environment, "build", "-nologo");
+        Assert.True(build.ExitCode == 0, $"dotnet build of the sample failed:\n{build}");
+        return Dir;
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            string rel = Path.GetRelativePath(from, dir);
+            if (rel.Split('/')[0] is not ("bin" or "obj" or "TestResults"))
+            {
+                Directory.CreateDirectory(Path.Combine(to, rel));
+            }
+        }
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string rel = Path.GetRelativePath(from, file);
+            if (rel.Split('/')[0] is not ("bin" or "obj" or "TestResults"))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(to, rel))!);
+                File.Copy(file, Path.Combine(to, rel));
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(Path.Combine(to, rel), File.GetUnixFileMode(file));
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        Tool.Dispose();
+        if (Directory.Exists(Root))
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+    }
+}
