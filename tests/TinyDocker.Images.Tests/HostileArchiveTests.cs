@@ -25,7 +25,7 @@ public sealed class HostileArchiveTests : IDisposable
     public static TheoryData<string> Cases =>
     [
         "dotdot", "absolute", "symlink-absolute", "symlink-relative", "symlink-chain", "hardlink-absolute", "hardlink-dotdot",
-        "truncated", "corrupt", "digest-mismatch", "unknown-media-type", "missing-blob",
+        "truncated", "corrupt", "digest-mismatch", "diff-id-mismatch", "unknown-media-type", "missing-blob",
     ];
 
     [RootTheory]
@@ -119,7 +119,8 @@ public sealed class HostileArchiveTests : IDisposable
         }
         string layout = _bed.ScratchPath(kind);
         var image = new OciImageWriter(
-            [new TestLayer(new LayerBuilder().Busybox().Tar()), new TestLayer(first.Tar(), kind == "unknown-media-type" ? "unknown" : "gzip")]);
+            [new TestLayer(new LayerBuilder().Busybox().Tar()), new TestLayer(first.Tar(), kind == "unknown-media-type" ? "unknown" : "gzip")],
+            diffIdOverride: kind == "diff-id-mismatch" ? OciImageWriter.Sha(new LayerBuilder().File("other.txt", "other").Tar()) : null);
         string secondLayer = OciImageWriter.Sha(image.LayerBlobs[1]);
         image.WriteLayout(layout, tamper: kind == "digest-mismatch"
             ? (digest, blob) => digest == secondLayer ? Compress.Gzip(new LayerBuilder().File("ok.txt", "tampered").Tar()) : blob

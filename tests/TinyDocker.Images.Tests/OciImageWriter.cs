@@ -33,7 +33,8 @@ internal sealed record TestLayer(byte[] Tar, string Compression = "gzip")
 /// </summary>
 internal sealed class OciImageWriter
 {
-    public OciImageWriter(IReadOnlyList<TestLayer> layers, JsonObject? config = null)
+    /// <param name="diffIdOverride">Replaces the last layer's diff_id in the config (to make a lying config).</param>
+    public OciImageWriter(IReadOnlyList<TestLayer> layers, JsonObject? config = null, string? diffIdOverride = null)
     {
         Layers = layers;
         var layerBlobs = layers.Select(l => l.Blob).ToList();
@@ -46,7 +47,7 @@ internal sealed class OciImageWriter
             ["rootfs"] = new JsonObject
             {
                 ["type"] = "layers",
-                ["diff_ids"] = new JsonArray(layers.Select(l => (JsonNode)Sha(l.Tar)).ToArray()),
+                ["diff_ids"] = new JsonArray(layers.Select((l, i) => (JsonNode)(i == layers.Count - 1 && diffIdOverride is not null ? diffIdOverride : Sha(l.Tar))).ToArray()),
             },
         }.ToJsonString());
         ManifestJson = Manifest(layers.Select((l, i) => (l.MediaType, layerBlobs[i])).ToList(), ConfigJson);

@@ -20,7 +20,8 @@ internal sealed class LayerImporter(ImageStore store) : IDisposable
     /// known, a layer already present is not read at all; without it (a rootfs tarball), the digest
     /// of what was read names the layer.
     /// </summary>
-    public Digest Add(Func<Stream> open, Digest? expected, string what, Action<long>? progress = null)
+    /// <param name="diffId">The digest of the uncompressed tar, as the image config's rootfs.diff_ids names it, when known.</param>
+    public Digest Add(Func<Stream> open, Digest? expected, string what, Action<long>? progress = null, Digest? diffId = null)
     {
         if (expected is { } known && (store.HasLayer(known) || _staged.Any(s => s.Digest == known)))
         {
@@ -32,10 +33,14 @@ internal sealed class LayerImporter(ImageStore store) : IDisposable
             Digest actual;
             using (var hashing = new HashingStream(open(), progress))
             {
-                using (var tar = LayerCompression.Decompress(hashing))
+                using (var tar = new HashingStream(LayerCompression.Decompress(hashing)))
                 {
                     LayerExtractor.Extract(tar, dir);
-                    tar.CopyTo(Stream.Null); // the compressed stream's own end and checksum
+                    var uncompressed = tar.Finish(); // reads to the compressed stream's own end and checksum
+                    if (diffId is { } d && d != uncompressed)
+                    {
+                        throw new TinyDockerException($"{what}: digest mismatch: the config's diff_id is {d}, the uncompressed layer is {uncompressed}");
+                    }
                 }
                 actual = hashing.Finish();
                 BytesRead += hashing.BytesRead;

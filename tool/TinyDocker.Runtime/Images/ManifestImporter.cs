@@ -50,9 +50,15 @@ internal static class ManifestImporter
         }
         byte[] configJson = ReadVerified(() => source.ReadManifest(manifest.Config), manifest.Config, where);
         ImageConfig config;
+        IReadOnlyList<Digest> diffIds;
         using (var doc = OciDocuments.Parse(configJson, $"`{where}`: the image config"))
         {
             config = OciDocuments.ReadConfig(doc.RootElement);
+            diffIds = OciDocuments.DiffIds(doc.RootElement);
+        }
+        if (diffIds.Count != 0 && diffIds.Count != manifest.Layers.Count)
+        {
+            throw new TinyDockerException($"`{where}`: the config lists {diffIds.Count} layers (rootfs.diff_ids), the manifest {manifest.Layers.Count}");
         }
         var layers = new List<string>();
         using var staging = new LayerImporter(store);
@@ -61,7 +67,7 @@ internal static class ManifestImporter
             var d = manifest.Layers[i];
             int index = i + 1;
             staging.Add(() => source.OpenBlob(d), d.Digest, $"`{where}`: layer {index}/{manifest.Layers.Count} {d.Digest.Short}",
-                bytes => progress.Layer(index, manifest.Layers.Count, d.Digest.Short, bytes, d.Size));
+                bytes => progress.Layer(index, manifest.Layers.Count, d.Digest.Short, bytes, d.Size), diffIds.Count > 0 ? diffIds[i] : null);
             layers.Add(d.Digest.ToString());
         }
         staging.Commit();
