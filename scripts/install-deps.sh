@@ -2,7 +2,7 @@
 # Installs what building and testing tinydocker needs on a fresh Debian machine (as root).
 # Idempotent: packages already present are left alone.
 set -euo pipefail
-packages=(busybox-static)
+packages=(busybox-static docker-registry skopeo)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
