@@ -19,7 +19,6 @@ def version(cmd):
         return "?"
 
 true = results("true")
-size = results("size")
 tput = results("throughput")
 io = results("io")
 aot, jit = true["tinydocker (NativeAOT)"], true["tinydocker (framework-dependent)"]
@@ -49,15 +48,6 @@ new PID, UTS, IPC and network namespaces, `/proc`, `/dev` (tmpfs, devpts, shm, m
 has no overlay support, so it is given a read-only bind of the root filesystem, `/proc`, `/dev`, a
 tmpfs `/tmp` and all namespaces; runc gets a minimal bundle with a read-only root.
 
-## Start latency and image size
-
-| image | median | ratio |
-|---|---|---|
-| 10 MB | {ms(size['10 MB image'])} | 1.00x |
-| 1 GB | {ms(size['1 GB image'])} | {size['1 GB image'] / size['10 MB image']:.2f}x |
-
-Nothing is copied per container: the image is the overlay's lower layer as it is.
-
 ## Throughput: 200 containers, 8 at a time
 
 | tool | time for 200 | containers per second |
@@ -85,7 +75,6 @@ print(f"""
 |---|---|---|
 | `run /bin/true` at most 1.0x bubblewrap | {aot / bwrap:.2f}x | {verdict(aot <= bwrap)} |
 | `run /bin/true` at most 0.3x runc | {aot / runc:.2f}x | {verdict(aot <= 0.3 * runc)} |
-| 1 GB image at most 1.1x a 10 MB one | {size['1 GB image'] / size['10 MB image']:.2f}x | {verdict(size['1 GB image'] <= 1.1 * size['10 MB image'])} |
 | throughput at least bubblewrap's | {tput['bubblewrap'] / tput['tinydocker (NativeAOT)']:.2f}x bubblewrap's | {verdict(tput['tinydocker (NativeAOT)'] <= tput['bubblewrap'])} |
 | I/O at most 1.10x the host | {io['in a container'] / io['on the host']:.2f}x | {verdict(io['in a container'] <= 1.10 * io['on the host'])} |
 | peak RSS at most 25 MB | {rss_aot / 1024:.1f} MB | {verdict(rss_aot / 1024 <= 25)} |
@@ -99,5 +88,7 @@ before `Main` is not in it):
 {trace}
 ```
 """)
+print("Start latency against image size, and import speed, are in the Images section below.\n")
+print(open(os.path.join(work, "images.md")).read())
 if os.path.exists("bench/notes.md"):
     print(open("bench/notes.md").read())

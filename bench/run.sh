@@ -26,17 +26,12 @@ dotnet publish tool/TinyDocker.Cli -c Release -p:PublishAot=false -o "$work/jit"
 AOT="$work/aot/dotnet-tinydocker"
 JIT="$work/jit/dotnet-tinydocker"
 
-echo "== images: 10 MB and 1 GB busybox root filesystems"
-small="$work/img-10m"; big="$work/img-1g"
-for img in "$small" "$big"; do
-  mkdir -p "$img"/{bin,etc,proc,sys,dev,tmp,root,w}
-  cp /bin/busybox "$img/bin/busybox"
-  for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "$img/bin/$a"; done
-  head -c 8M /dev/urandom > "$img/pad"
-done
-mkdir -p "$big/data"; head -c 1M /dev/urandom > "$work/1m"
-for i in $(seq 1 1000); do cp "$work/1m" "$big/data/$i"; done
-du -sh "$small" "$big"
+echo "== image: a 10 MB busybox root filesystem"
+small="$work/img-10m"
+mkdir -p "$small"/{bin,etc,proc,sys,dev,tmp,root,w}
+cp /bin/busybox "$small/bin/busybox"
+for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -s busybox "$small/bin/$a"; done
+head -c 8M /dev/urandom > "$small/pad"
 
 echo "== runc bundle"
 bundle="$work/bundle"; mkdir -p "$bundle"
@@ -63,11 +58,6 @@ hf --runs "$RUNS" --export-json "$work/true.json" \
   -n "tinydocker (NativeAOT)" "$AOT run --image $small bench-aot /bin/true" \
   -n "tinydocker (framework-dependent)" "$JIT run --image $small bench-jit /bin/true"
 
-echo "== start latency vs image size"
-hf --runs "$RUNS" --export-json "$work/size.json" \
-  -n "10 MB image" "$AOT run --image $small bench-small /bin/true" \
-  -n "1 GB image" "$AOT run --image $big bench-big /bin/true"
-
 echo "== throughput: 200 containers, 8 at a time"
 hyperfine --style basic --runs 3 --warmup 1 --export-json "$work/throughput.json" \
   -n "tinydocker (NativeAOT)" "seq 200 | xargs -P8 -I{} $AOT run --image $small tp{} /bin/true" \
@@ -90,6 +80,9 @@ echo "NativeAOT ${rss_aot} KB, framework-dependent ${rss_jit} KB"
 echo "== where the time goes (NativeAOT, --debug)"
 "$AOT" run --debug --image "$small" bench-trace /bin/true 2> "$work/trace.txt"
 cat "$work/trace.txt"
+
+echo "== images: start latency on 10 MB vs 1 GB images, import vs tar (bench/images.sh)"
+TINYDOCKER_EXE="$AOT" bench/images.sh 20 > "$work/images.md"
 
 python3 bench/report.py "$work" "$rss_aot" "$rss_jit" > docs/benchmarks.md
 echo "== wrote docs/benchmarks.md"

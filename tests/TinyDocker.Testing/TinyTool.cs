@@ -17,12 +17,15 @@ public sealed class TinyTool : IDisposable
     /// <summary>This tool's TINYDOCKER_ROOT.</summary>
     public string StateRoot { get; }
 
+    /// <summary>More environment variables for every run of the tool (e.g. TINYDOCKER_DATA).</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
     /// <summary>How this state root's cgroups begin: a short hash of it (see Cgroups/Cgroup.cs).</summary>
     public string CgroupPrefix
         => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(StateRoot)))[..8].ToLowerInvariant() + "-";
 
     public static string Executable
-        => Environment.GetEnvironmentVariable("TINYDOCKER_EXE") is { Length: > 0 } exe
+        => System.Environment.GetEnvironmentVariable("TINYDOCKER_EXE") is { Length: > 0 } exe
             ? exe
             : Path.Combine(AppContext.BaseDirectory, "dotnet-tinydocker");
 
@@ -33,13 +36,17 @@ public sealed class TinyTool : IDisposable
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+            WorkingDirectory = workingDirectory ?? System.Environment.CurrentDirectory,
         };
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
         }
         psi.Environment["TINYDOCKER_ROOT"] = StateRoot;
+        foreach (var (key, value) in Environment)
+        {
+            psi.Environment[key] = value;
+        }
         return psi;
     }
 

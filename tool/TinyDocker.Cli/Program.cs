@@ -1,6 +1,7 @@
 using McMaster.Extensions.CommandLineUtils;
 using TinyDocker.Cli;
 using TinyDocker.Cli.Commands;
+using TinyDocker.Cli.Commands.Image;
 using TinyDocker.Runtime;
 
 long started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -25,6 +26,7 @@ StopCommand.Register(app);
 KillCommand.Register(app);
 DiffCommand.Register(app);
 PruneCommand.Register(app);
+ImageCommand.Register(app);
 app.OnExecute(() =>
 {
     app.ShowHelp();

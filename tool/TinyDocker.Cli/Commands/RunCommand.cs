@@ -28,7 +28,7 @@ internal static class RunCommand
         cmd.AllowArgumentSeparator = true;
         var o = new RunOptions
         {
-            Image = cmd.Option("--image <DIR>", "Root filesystem directory to use as the read-only image (default: the host's root).", CommandOptionType.SingleValue),
+            Image = cmd.Option("--image <IMAGE>", "The read-only image: a root filesystem directory, an image archive (imported on first use) or a stored image name (default: the host's root).", CommandOptionType.SingleValue),
             Hostname = cmd.Option("--hostname <NAME>", "Hostname inside the container (default: the container's name).", CommandOptionType.SingleValue),
             Env = cmd.Option("-e|--env <KEY_VALUE>", "Set an environment variable KEY=VALUE (repeatable); KEY alone copies it from the host.", CommandOptionType.MultipleValue),
             EnvFile = cmd.Option("--env-file <FILE>", "Read KEY=VALUE lines from a file (repeatable; # starts a comment).", CommandOptionType.MultipleValue),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using McMaster.Extensions.CommandLineUtils;
 using TinyDocker.Runtime;
+using TinyDocker.Runtime.Images;
 using TinyDocker.Runtime.Init;
 using TinyDocker.Runtime.Security;
 using TinyDocker.Runtime.Spec;
@@ -15,22 +16,23 @@ internal static class RunSpecBuilder
     {
         string cwd = Environment.CurrentDirectory;
         string host = o.Hostname.Value() ?? name;
-        string[] layers = o.Image.Value() is { } image ? [Path.GetFullPath(image)] : ["/"];
+        var image = o.Image.Value() is { } i ? ImageResolver.Resolve(i, ImageStore.Open(), Progress.ForTerminal()) : null;
+        string[] layers = image?.Layers ?? ["/"];
         return new ContainerSpec
         {
             Name = name,
             Hostname = host,
             Layers = layers,
-            Command = command,
-            Env = BuildEnvironment(host, EnvFileEntries(o.EnvFile.Values).Concat(Values(o.Env)).ToList()),
-            WorkingDir = o.Workdir.Value() ?? cwd,
+            Command = ImageDefaults.Command(image?.Config, command),
+            Env = BuildEnvironment(host, ImageDefaults.Env(image?.Config, EnvFileEntries(o.EnvFile.Values).Concat(Values(o.Env)).ToList())),
+            WorkingDir = o.Workdir.Value() ?? ImageDefaults.WorkingDir(image?.Config, cwd),
             SharedDir = cwd,
             StateRoot = StateRoot.Current,
             Volumes = Values(o.Volume).Select(ParseVolume).ToArray(),
             Tmpfs = Values(o.Tmpfs).Select(ParseTmpfs).ToArray(),
             ReadOnlyRoot = o.ReadOnly.HasValue(),
             CopyOut = Values(o.CopyOut).Select(ParseCopyOut).ToArray(),
-            User = o.User.Value() is { } user ? UserLookup.Resolve(user, layers) : null,
+            User = (o.User.Value() ?? image?.Config.User) is { } user ? UserLookup.Resolve(user, layers) : null,
             Network = o.Network.Value() ?? NetworkModes.None,
             Limits = new ResourceLimits
             {

@@ -46,6 +46,27 @@ public static class StateRoot
         return result.OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// The overlay lower directories of live containers (full paths): what `image prune` must keep.
+    /// A container whose lock is held but whose spec cannot be read yet keeps nothing by this list.
+    /// </summary>
+    public static IReadOnlySet<string> LayersInUse(string root)
+    {
+        var layers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var dir in ContainerDirs(root).Where(ContainerState.IsLocked))
+        {
+            try
+            {
+                layers.UnionWith(SpecJson.Read(Path.Combine(dir, ContainerState.SpecFile)).Layers.Select(Path.GetFullPath));
+            }
+            catch (Exception e) when (e is IOException or System.Text.Json.JsonException or TinyDockerException)
+            {
+                // Being created or half removed.
+            }
+        }
+        return layers;
+    }
+
     /// <summary>Removes every container directory no live run holds; returns their names.</summary>
     public static IReadOnlyList<string> Prune(string root)
     {

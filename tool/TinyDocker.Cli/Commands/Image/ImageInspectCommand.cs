@@ -1,0 +1,25 @@
+using System.Text.Json;
+using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Runtime;
+using TinyDocker.Runtime.Images;
+
+namespace TinyDocker.Cli.Commands.Image;
+
+/// <summary>`image inspect REF`: the image's record as JSON (id, names, layers bottom first, config).</summary>
+internal static class ImageInspectCommand
+{
+    public static void Register(CommandLineApplication image) => image.Command("inspect", cmd =>
+    {
+        cmd.Description = "Show an image's id, names, layers (bottom first) and config as JSON.";
+        cmd.HelpOption("-h|--help");
+        var reference = cmd.Argument("REF", "An image name or id.");
+        cmd.OnExecute(() =>
+        {
+            string name = ImageCommand.Required(cmd, reference);
+            var store = ImageStore.Open();
+            var record = store.Find(name) ?? throw new TinyDockerException($"no such image `{name}`");
+            Console.WriteLine(JsonSerializer.Serialize(store.Summarize(record), ImageJson.Default.ImageSummary));
+            return 0;
+        });
+    });
+}

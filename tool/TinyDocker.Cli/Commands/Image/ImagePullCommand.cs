@@ -1,0 +1,24 @@
+using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Runtime.Images;
+using TinyDocker.Runtime.Images.Registry;
+
+namespace TinyDocker.Cli.Commands.Image;
+
+/// <summary>`image pull REF [--insecure]`: from a registry speaking the OCI distribution API.</summary>
+internal static class ImagePullCommand
+{
+    public static void Register(CommandLineApplication image) => image.Command("pull", cmd =>
+    {
+        cmd.Description = "Pull an image (by tag or digest) from a registry: HTTPS, or plain HTTP for 127.0.0.1/localhost.";
+        cmd.HelpOption("-h|--help");
+        var reference = cmd.Argument("REF", "REGISTRY/REPOSITORY[:TAG][@sha256:DIGEST], e.g. 127.0.0.1:5000/team/busybox:1.36.");
+        var insecure = cmd.Option("--insecure", "Use plain HTTP for a registry that is not on this machine.", CommandOptionType.NoValue);
+        cmd.OnExecute(() =>
+        {
+            var name = ImageReference.Parse(ImageCommand.Required(cmd, reference));
+            var image = ImagePuller.Pull(ImageStore.Open(), name, insecure.HasValue(), Progress.ForTerminal());
+            Console.WriteLine(image.Id);
+            return 0;
+        });
+    });
+}

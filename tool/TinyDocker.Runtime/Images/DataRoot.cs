@@ -1,0 +1,13 @@
+namespace TinyDocker.Runtime.Images;
+
+/// <summary>Where images live: <c>$TINYDOCKER_DATA</c>, else /var/lib/tinydocker (kept across reboots, unlike the state root).</summary>
+public static class DataRoot
+{
+    public const string DefaultPath = "/var/lib/tinydocker";
+    public const string EnvironmentVariable = "TINYDOCKER_DATA";
+
+    public static string Current
+        => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } root
+            ? Path.GetFullPath(root)
+            : DefaultPath;
+}

@@ -1,0 +1,70 @@
+namespace TinyDocker.Runtime.Images;
+
+/// <summary>What `run --image X` stands on: overlay lower directories, newest first, and the image's run defaults.</summary>
+public sealed record ResolvedImage(string[] Layers, ImageConfig Config);
+
+/// <summary>
+/// The one place `--image X` is given meaning: an existing directory is used in place as the only
+/// layer, unless it is an OCI image layout; an existing file (or layout) is imported on first use
+/// and found in the store after that (keyed by path, size and mtime); anything else is a name or
+/// id in the store.
+/// </summary>
+public static class ImageResolver
+{
+    public static ResolvedImage Resolve(string image, ImageStore store, Progress progress)
+    {
+        if (Directory.Exists(image) && !IsOciLayout(image))
+        {
+            return new ResolvedImage([Path.GetFullPath(image)], ImageConfig.Empty);
+        }
+        store.EnsureCreated();
+        using var importing = store.ImportLock(); // no prune between finding the layers and pinning them
+        ImageRecord record;
+        if (File.Exists(image) || Directory.Exists(image))
+        {
+            string key = SourceKey(image);
+            record = store.Find(key) is { } cached && HasAllLayers(store, cached)
+                ? cached
+                : ImageImporter.Import(store, image, [], progress, key);
+        }
+        else
+        {
+            if (!ImageReference.TryParse(image, out _, out _) && !image.StartsWith(Digest.Algorithm + ":", StringComparison.Ordinal)
+                && !image.All(char.IsAsciiHexDigitLower))
+            {
+                throw new TinyDockerException($"image `{image}` is not a directory, a file or an image name");
+            }
+            record = store.Find(image)
+                     ?? throw new TinyDockerException($"image `{image}` not found: no such directory or file, and not in the store "
+                                                      + $"at `{store.Root}` (`image import` or `image pull` it first)");
+        }
+        if (record.Layers.Length == 0)
+        {
+            throw new TinyDockerException($"image `{image}` has no layers");
+        }
+        if (!HasAllLayers(store, record))
+        {
+            throw new TinyDockerException($"image `{image}` is missing layers in `{store.LayersDir}`: import or pull it again");
+        }
+        store.PinForThisProcess(record.Layers.Select(Digest.Parse));
+        return new ResolvedImage(
+            record.Layers.Reverse().Select(l => store.LayerPath(Digest.Parse(l))).ToArray(),
+            record.Config);
+    }
+
+    /// <summary>A cached archive is the same while its path, size and modification time are.</summary>
+    public static string SourceKey(string path)
+    {
+        string full = Path.GetFullPath(path);
+        // A layout changes only by rewriting its index.json.
+        var info = new FileInfo(Directory.Exists(full) ? Path.Combine(full, Sources.LayoutBlobSource.IndexFile) : full);
+        return $"file:{full}:{info.Length}:{info.LastWriteTimeUtc.Ticks}";
+    }
+
+    /// <summary>An OCI image layout (oci-layout and index.json), not a root filesystem: imported, not used in place.</summary>
+    private static bool IsOciLayout(string dir)
+        => File.Exists(Path.Combine(dir, "oci-layout")) && File.Exists(Path.Combine(dir, Sources.LayoutBlobSource.IndexFile));
+
+    private static bool HasAllLayers(ImageStore store, ImageRecord record)
+        => record.Layers.All(l => store.HasLayer(Digest.Parse(l)));
+}

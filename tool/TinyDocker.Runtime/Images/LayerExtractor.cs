@@ -1,0 +1,192 @@
+using System.Formats.Tar;
+using System.Text;
+using TinyDocker.Runtime.Interop;
+
+namespace TinyDocker.Runtime.Images;
+
+/// <summary>
+/// Writes one layer's tar stream into an empty directory, as overlayfs wants a lower layer:
+/// whiteouts become 0/0 character devices, opaque markers the opaque xattr, and every entry
+/// keeps its type, mode, numeric owner, mtime and xattrs. Nothing is ever written outside the
+/// directory: names with `..` or a leading `/` are refused, a parent directory that is a symlink
+/// is followed only while it stays inside the layer, a final component is never followed (an
+/// existing entry there is replaced), and hard links must name an entry already in the layer.
+/// </summary>
+internal sealed partial class LayerExtractor
+{
+    private const int MaxSymlinks = 40;
+    private const uint DefaultDirMode = 0b111_101_101;
+
+    private readonly string _root;
+    private readonly Dictionary<string, TarEntry> _dirs = new(StringComparer.Ordinal);
+    private readonly byte[] _buffer = new byte[256 * 1024];
+
+    private LayerExtractor(string root) => _root = root;
+
+    /// <summary>Extracts every entry of <paramref name="tar"/> into <paramref name="root"/> (an empty directory).</summary>
+    public static void Extract(Stream tar, string root)
+    {
+        var extractor = new LayerExtractor(root);
+        using var reader = new TarReader(tar, leaveOpen: true);
+        while (reader.GetNextEntry(copyData: false) is { } entry)
+        {
+            extractor.Add(entry);
+        }
+        extractor.FinishDirectories();
+    }
+
+    private void Add(TarEntry entry)
+    {
+        if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
+        {
+            return;
+        }
+        string rel = LayerPathName.Normalize(entry.Name);
+        var (meaning, target) = Whiteouts.Classify(rel);
+        switch (meaning)
+        {
+            case EntryMeaning.Ignored:
+                return;
+            case EntryMeaning.OpaqueDirectory:
+                string dir = ResolveDirectory(target, entry.Name);
+                Sys.Lsetxattr(dir, Whiteouts.OpaqueXattr, "y"u8);
+                return;
+            case EntryMeaning.Whiteout:
+                string deleted = Place(target, entry.Name);
+                Sys.Mknod(deleted, Sys.S_IFCHR, 0);
+                return;
+        }
+        if (rel.Length == 0)
+        {
+            if (entry.EntryType != TarEntryType.Directory)
+            {
+                throw new TinyDockerException($"layer entry `{entry.Name}` names the layer's root but is not a directory");
+            }
+            _dirs[_root] = entry;
+            SetOwnerAndXattrs(_root, entry);
+            return;
+        }
+        switch (entry.EntryType)
+        {
+            case TarEntryType.Directory:
+                MakeDirectory(rel, entry);
+                break;
+            case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                WriteFile(Place(rel, entry.Name), entry);
+                break;
+            case TarEntryType.SymbolicLink:
+                string link = Place(rel, entry.Name);
+                Sys.Symlink(entry.LinkName, link);
+                SetOwnerAndXattrs(link, entry);
+                Sys.SetTimes(link, entry.ModificationTime, entry.ModificationTime);
+                break;
+            case TarEntryType.HardLink:
+                string existing = ResolveHardLinkTarget(entry);
+                string path = Place(rel, entry.Name);
+                Sys.Link(existing, path);
+                break;
+            case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
+                string node = Place(rel, entry.Name);
+                uint type = entry.EntryType switch
+                {
+                    TarEntryType.CharacterDevice => Sys.S_IFCHR,
+                    TarEntryType.BlockDevice => Sys.S_IFBLK,
+                    _ => Sys.S_IFIFO,
+                };
+                var (major, minor) = entry is PosixTarEntry p ? ((uint)p.DeviceMajor, (uint)p.DeviceMinor) : (0u, 0u);
+                Sys.Mknod(node, type | (uint)entry.Mode, Sys.MakeDev(major, minor));
+                FinishNode(node, entry);
+                break;
+            default:
+                throw new TinyDockerException($"layer entry `{entry.Name}` has a type tinydocker cannot extract ({entry.EntryType})");
+        }
+    }
+
+    private void MakeDirectory(string rel, TarEntry entry)
+    {
+        int slash = rel.LastIndexOf('/');
+        string parent = slash < 0 ? _root : ResolveDirectory(rel[..slash], entry.Name);
+        string path = $"{parent}/{rel[(slash + 1)..]}";
+        if (IsWhiteout(path))
+        {
+            // Deleted and made again in one layer: a new directory, hiding what lower layers had there.
+            File.Delete(path);
+            Sys.MkdirIfMissing(path, DefaultDirMode);
+            Sys.Lsetxattr(path, Whiteouts.OpaqueXattr, "y"u8);
+        }
+        path = Place(rel, entry.Name, keepDirectory: true);
+        if (Sys.LstatType(path) != Sys.S_IFDIR)
+        {
+            Sys.MkdirIfMissing(path, DefaultDirMode);
+        }
+        SetOwnerAndXattrs(path, entry);
+        _dirs[path] = entry; // mode and times once its children are in
+    }
+
+    private void WriteFile(string path, TarEntry entry)
+    {
+        // CreateNew is O_CREAT|O_EXCL: it never follows a symlink that might have appeared at the name.
+        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+        {
+            if (entry.DataStream is { } data)
+            {
+                int n;
+                while ((n = data.Read(_buffer, 0, _buffer.Length)) > 0)
+                {
+                    file.Write(_buffer, 0, n);
+                }
+            }
+        }
+        FinishNode(path, entry);
+    }
+
+    /// <summary>Owner before mode: chown clears the setuid and setgid bits.</summary>
+    private static void FinishNode(string path, TarEntry entry)
+    {
+        SetOwnerAndXattrs(path, entry);
+        Sys.Chmod(path, (uint)entry.Mode);
+        Sys.SetTimes(path, entry.ModificationTime, entry.ModificationTime);
+    }
+
+    private static void SetOwnerAndXattrs(string path, TarEntry entry)
+    {
+        Sys.Lchown(path, (uint)entry.Uid, (uint)entry.Gid);
+        if (entry is not PaxTarEntry pax)
+        {
+            return;
+        }
+        foreach (var (key, value) in pax.ExtendedAttributes)
+        {
+            string? name = null;
+            byte[]? bytes = null;
+            if (key.StartsWith("SCHILY.xattr.", StringComparison.Ordinal))
+            {
+                name = key["SCHILY.xattr.".Length..];
+                // System.Formats.Tar decodes PAX values as UTF-8: a binary value that was not valid
+                // UTF-8 (U+FFFD in it) cannot be restored faithfully, so it is left out rather than corrupted.
+                bytes = value.Contains('\uFFFD') ? null : Encoding.UTF8.GetBytes(value);
+            }
+            else if (key.StartsWith("LIBARCHIVE.xattr.", StringComparison.Ordinal))
+            {
+                name = Uri.UnescapeDataString(key["LIBARCHIVE.xattr.".Length..]);
+                bytes = Convert.FromBase64String(value.PadRight((value.Length + 3) / 4 * 4, '='));
+            }
+            // A layer must not forge overlay's own metadata (redirects, metacopy, opaque): only markers do.
+            if (name is null || bytes is null || name.StartsWith("trusted.overlay.", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            Sys.Lsetxattr(path, name, bytes);
+        }
+    }
+
+    /// <summary>Directories get their mode and times last, deepest first, so adding children does not undo them.</summary>
+    private void FinishDirectories()
+    {
+        foreach (var (path, entry) in _dirs.OrderByDescending(d => d.Key.Length))
+        {
+            Sys.Chmod(path, (uint)entry.Mode);
+            Sys.SetTimes(path, entry.ModificationTime, entry.ModificationTime);
+        }
+    }
+}
