@@ -2,7 +2,8 @@
 # Installs what building and testing tinydocker needs on a fresh Debian machine (as root).
 # Idempotent: packages already present are left alone.
 set -euo pipefail
-packages=(busybox-static docker-registry skopeo)
+# python3: the escape suite makes raw system calls through ctypes.
+packages=(busybox-static docker-registry skopeo python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

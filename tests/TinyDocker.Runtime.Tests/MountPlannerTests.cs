@@ -47,7 +47,7 @@ public sealed class MountPlannerTests
         Assert.Equal("tmpfs", inRoot["/tmp"]);
         Assert.True(plan.OfType<MountFs>().Single(m => m.Target == "/sys").Flags.HasFlag(MountFlags.ReadOnly));
         Assert.Equal(new[] { "null", "zero", "full", "random", "urandom", "tty" },
-            plan.OfType<MakeCharDevice>().Select(d => Path.GetFileName(d.Path)));
+            plan.OfType<BindDevice>().Select(d => Path.GetFileName(d.Path)));
         Assert.IsType<PivotRoot>(plan[^1]);
     }
 
@@ -82,7 +82,7 @@ public sealed class MountPlannerTests
 
         var plan = MountPlanner.Plan(spec).ToList();
 
-        Assert.Contains(new BindMount("/host/data", "/data", true), plan);
+        Assert.Contains(new BindMount("/host/data", "/data", true, NoDev: true), plan);
         Assert.Contains(plan, op => op is MountFs { Target: "/cache", FsType: "tmpfs", Data: "size=1m" });
         var readOnly = plan.OfType<RemountReadOnly>().ToList();
         Assert.Equal(["/run/tinydocker/c1/rw/root", "/work/project"], readOnly.Select(r => r.Target));

@@ -48,6 +48,10 @@ internal static class RunCommand
             KeepUpper = cmd.Option("--keep-upper <DIR>", "Save the container's upper layer (its writes, whiteouts included) to DIR before it is discarded.", CommandOptionType.SingleValue),
             Debug = cmd.Option("--debug", "Trace each phase (unshare, mounts, pivot, exec, teardown) on stderr, in ms since the tool started.", CommandOptionType.NoValue),
             JsonStatus = cmd.Option("--json-status <FILE>", "Write a JSON start record and end record (exit, signal, timeout, OOM, times, peak memory) to FILE or /dev/fd/N.", CommandOptionType.SingleValue),
+            CapAdd = cmd.Option("--cap-add <CAP>", "Add a capability to the default set (NET_ADMIN or CAP_NET_ADMIN; ALL; repeatable).", CommandOptionType.MultipleValue),
+            CapDrop = cmd.Option("--cap-drop <CAP>", "Drop a capability from the default set (ALL drops every one; repeatable).", CommandOptionType.MultipleValue),
+            Privileged = cmd.Option("--privileged", "Every capability, no seccomp filter, no masked /proc paths, writable /sys; the namespaces stay. See docs/security.md.", CommandOptionType.NoValue),
+            SecurityOpt = cmd.Option("--security-opt <OPT>", "seccomp=unconfined: no seccomp filter (repeatable).", CommandOptionType.MultipleValue),
         };
         var name = cmd.Argument("NAME", $"The container's name ({SpecValidator.NamePattern}).");
         cmd.Argument("COMMAND", "The command to run, then its arguments.", multipleValues: true);

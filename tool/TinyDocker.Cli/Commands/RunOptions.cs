@@ -25,4 +25,8 @@ internal sealed class RunOptions
     public required CommandOption KeepUpper { get; init; }
     public required CommandOption Debug { get; init; }
     public required CommandOption JsonStatus { get; init; }
+    public required CommandOption CapAdd { get; init; }
+    public required CommandOption CapDrop { get; init; }
+    public required CommandOption Privileged { get; init; }
+    public required CommandOption SecurityOpt { get; init; }
 }

@@ -3,6 +3,7 @@ using McMaster.Extensions.CommandLineUtils;
 using TinyDocker.Runtime;
 using TinyDocker.Runtime.Images;
 using TinyDocker.Runtime.Init;
+using TinyDocker.Runtime.Security;
 using TinyDocker.Runtime.Spec;
 using TinyDocker.Runtime.State;
 
@@ -44,8 +45,22 @@ internal static class RunSpecBuilder
             StopTimeout = o.StopTimeout.Value() is { } st ? Durations.Parse(st, "stop timeout") : TimeSpan.FromSeconds(10),
             JsonStatusPath = o.JsonStatus.Value() is { } js ? Path.GetFullPath(js) : null,
             KeepUpperDir = o.KeepUpper.Value() is { } keep ? Path.GetFullPath(keep) : null,
+            Privileged = o.Privileged.HasValue(),
+            Capabilities = o.Privileged.HasValue()
+                ? Capabilities.Names
+                : Capabilities.Resolve(Values(o.CapAdd), Values(o.CapDrop)),
+            Seccomp = Values(o.SecurityOpt).Aggregate(SeccompModes.Default, (_, opt) => ParseSecurityOpt(opt)),
         };
     }
+
+    /// <summary>docker's spelling: seccomp=unconfined (seccomp:unconfined is accepted too).</summary>
+    private static string ParseSecurityOpt(string text)
+        => text.Replace(':', '=') switch
+        {
+            "seccomp=unconfined" => SeccompModes.Unconfined,
+            "seccomp=default" => SeccompModes.Default,
+            _ => throw new TinyDockerException($"unsupported --security-opt `{text}`: expected seccomp=unconfined"),
+        };
 
     private static IEnumerable<string> Values(CommandOption option) => option.Values.OfType<string>();
 

@@ -21,6 +21,8 @@ public static class ContainerExec
 
     public static int Run(LiveContainer container, string[] command)
     {
+        // Descriptors this tool inherited without O_CLOEXEC must not reach the command (as in the init).
+        Sys.CloseOnExecFrom(3);
         int pid = 0, status = 0;
         Exception? error = null;
         using var started = new ManualResetEventSlim();
@@ -59,6 +61,8 @@ public static class ContainerExec
     private static int JoinAndSpawn(LiveContainer c, string[] command)
     {
         var spec = c.Spec;
+        // Built here: once this thread is in the container's mount namespace it cannot load an assembly.
+        var confinement = new Confinement(spec);
         // setns into a mount namespace needs a thread that shares no filesystem state.
         Sys.Unshare(CLONE_FS);
         // Before the mount namespace changes: the host's /sys/fs/cgroup is not the container's.
@@ -87,11 +91,8 @@ public static class ContainerExec
         }
         Sys.Chdir(spec.WorkingDir);
         string executable = CommandLookup.Find("/", command[0], spec.Env, spec.WorkingDir);
-        Sys.SetNoNewPrivs();
-        if (spec.User is { } user)
-        {
-            Sys.SetThreadCredentials(user.Uid, user.Gid);
-        }
+        // The same capabilities, no_new_privs, identity and seccomp filter as the container's command.
+        confinement.ApplyToThisThread();
         int pid = Sys.Spawn(executable, command, spec.Env, [], out int errno);
         if (pid < 0)
         {

@@ -23,6 +23,11 @@ public static class ContainerInit
             Sys.SetParentDeathSignal(SIGKILL);
             Sys.SetCloseOnExec(InitProtocol.ControlFd);
             Sys.SetCloseOnExec(InitProtocol.ReportFd);
+            // The main thread takes the command's credentials before spawning it; without this the
+            // command could then open /proc/1/mem and /proc/1/fd of its init, whose other threads keep root.
+            Sys.SetNotDumpable();
+            // Whatever else the tool inherited without O_CLOEXEC must not reach the command.
+            Sys.CloseOnExecFrom(3);
             var spec = SpecJson.Read(specPath);
             if (spec.DebugSince is { } since)
             {
@@ -46,7 +51,8 @@ public static class ContainerInit
             }
             PhaseTrace.Mark(Side, "hostname, loopback, cgroup namespace set");
             string root = MountPlanner.RootDir(spec);
-            var plan = MountPlanner.Plan(spec);
+            var plan = MountPlanner.Plan(spec, CgroupHierarchies.FromMountInfo(File.ReadAllText("/proc/self/mountinfo")));
+            var confinement = new Confinement(spec);
             using var reaper = new Reaper(ContainerRunner.ForwardedSignals);
             // Everything up to the pivot, then the command looked up under the new root, then the pivot.
             MountApplier.Apply(plan.Take(plan.Count - 1).ToList(), root);
@@ -58,7 +64,7 @@ public static class ContainerInit
             PhaseTrace.Mark(Side, "pivoted, old root detached");
             Sys.Chdir(spec.WorkingDir);
             Sys.Umask(0b000_010_010);
-            int code = reaper.Run(executable, spec.Command, spec.Env, spec.User, scratchFd);
+            int code = reaper.Run(executable, spec.Command, spec.Env, confinement, scratchFd);
             reaper.WaitForExitPermission();
             return code;
         }

@@ -3,7 +3,6 @@
 using System.Runtime.InteropServices;
 using TinyDocker.Runtime.Host;
 using TinyDocker.Runtime.Interop;
-using TinyDocker.Runtime.Spec;
 
 namespace TinyDocker.Runtime.Init;
 
@@ -61,15 +60,11 @@ internal sealed class Reaper : IDisposable
         }
     }
 
-    /// <summary>Starts the command (as <paramref name="user"/> when given) and returns the exit code to report for it.</summary>
-    public int Run(string path, IReadOnlyList<string> argv, IReadOnlyList<string> env, UserIds? user, int scratchFd)
+    /// <summary>Starts the command, confined, and returns the exit code to report for it.</summary>
+    public int Run(string path, IReadOnlyList<string> argv, IReadOnlyList<string> env, Confinement confinement, int scratchFd)
     {
-        // Only this thread changes identity: the control and signal threads keep root.
-        Sys.SetNoNewPrivs();
-        if (user is not null)
-        {
-            Sys.SetThreadCredentials(user.Uid, user.Gid);
-        }
+        // Only this thread is restricted (capabilities, identity, seccomp): the control and signal threads keep root.
+        confinement.ApplyToThisThread();
         int pid = Sys.Spawn(path, argv, env, [], out int errno);
         if (pid < 0)
         {

@@ -33,6 +33,15 @@ internal static class MountApplier
                 case BindMount b:
                     Bind(b, RootPath.Resolve(root, b.Target));
                     break;
+                case BindDevice d:
+                    BindDevice(d.HostPath, RootPath.Resolve(root, d.Path));
+                    break;
+                case MaskPath m:
+                    Mask(RootPath.Resolve(root, m.Path));
+                    break;
+                case ReadOnlyPath r:
+                    MakeReadOnly(RootPath.Resolve(root, r.Path), r.BindFirst);
+                    break;
                 case RemountReadOnly ro:
                     Sys.Mount(null, ro.InRoot ? RootPath.Resolve(root, ro.Target) : ro.Target, null,
                         (ulong)(MountFlags.Remount | MountFlags.Bind | MountFlags.ReadOnly), null);
@@ -63,6 +72,41 @@ internal static class MountApplier
         {
             Sys.SetReadOnlyRecursive(target);
         }
+        if (b.NoDev)
+        {
+            Sys.SetNoDevRecursive(target);
+        }
+    }
+
+    private static void BindDevice(string hostPath, string target)
+    {
+        Sys.Close(Sys.Open(target, O_WRONLY | O_CREAT, 0b110_110_110));
+        Sys.Mount(hostPath, target, null, (ulong)MountFlags.Bind, null);
+    }
+
+    private static void Mask(string target)
+    {
+        if (Directory.Exists(target))
+        {
+            Sys.Mount("tmpfs", target, "tmpfs", (ulong)(MountFlags.ReadOnly | MountFlags.NoSuid | MountFlags.NoDev | MountFlags.NoExec), "mode=0555,size=4k");
+        }
+        else if (File.Exists(target))
+        {
+            Sys.Mount("/dev/null", target, null, (ulong)MountFlags.Bind, null);
+        }
+    }
+
+    private static void MakeReadOnly(string target, bool bindFirst)
+    {
+        if (!Path.Exists(target))
+        {
+            return;
+        }
+        if (bindFirst)
+        {
+            Sys.Mount(target, target, null, (ulong)(MountFlags.Bind | MountFlags.Recursive), null);
+        }
+        Sys.SetReadOnlyRecursive(target);
     }
 
     private static void MakeDirs(string path, uint mode)

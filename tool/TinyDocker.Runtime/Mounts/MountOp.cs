@@ -26,7 +26,27 @@ public sealed record MakeSymlink(string Path, string Target) : MountOp;
 /// Bind-mount a host file or directory (and everything mounted below it) into the root;
 /// read-only applies to the submounts too.
 /// </summary>
-public sealed record BindMount(string Source, string Target, bool ReadOnly) : MountOp;
+public sealed record BindMount(string Source, string Target, bool ReadOnly, bool NoDev = false) : MountOp;
+
+/// <summary>
+/// Bind a host device node (e.g. /dev/null) onto an empty file made at <c>Path</c> inside the
+/// root, as bubblewrap does: /dev itself can then be nodev, so a node the container makes with
+/// mknod gives no access, while the bound nodes keep working (their mount is the host's /dev).
+/// </summary>
+public sealed record BindDevice(string HostPath, string Path) : MountOp;
+
+/// <summary>
+/// Hide a path inside the root when it exists: /dev/null over a file, an empty read-only tmpfs
+/// over a directory (runc's maskedPaths).
+/// </summary>
+public sealed record MaskPath(string Path) : MountOp;
+
+/// <summary>
+/// Make a path inside the root, and every mount below it, read-only when it exists. Unless it is
+/// a mount point already (<c>BindFirst</c> false), it is bound onto itself first, so only that
+/// subtree changes (runc's readonlyPaths).
+/// </summary>
+public sealed record ReadOnlyPath(string Path, bool BindFirst = true) : MountOp;
 
 /// <summary>Make one mount read-only, leaving the mounts below it as they are.</summary>
 public sealed record RemountReadOnly(string Target, bool InRoot) : MountOp;

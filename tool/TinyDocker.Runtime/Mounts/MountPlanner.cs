@@ -17,8 +17,24 @@ public static class MountPlanner
     /// <summary>Where the merged root is mounted, before pivot_root.</summary>
     public static string RootDir(ContainerSpec spec) => Path.Combine(ScratchDir(spec), "root");
 
-    public static IReadOnlyList<MountOp> Plan(ContainerSpec spec)
+    /// <summary>/proc files that leak host kernel memory, keys or timing; hidden by default.</summary>
+    public static readonly string[] MaskedPaths =
+    [
+        "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+        "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+    ];
+
+    /// <summary>/proc entries that change the host kernel when written; read-only by default.</summary>
+    public static readonly string[] ReadOnlyPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+
+    /// <summary>The device nodes every container gets, bound from the host's /dev.</summary>
+    public static readonly string[] Devices = ["null", "zero", "full", "random", "urandom", "tty"];
+
+    /// <param name="cgroups">The host's cgroup hierarchies, mounted again (namespaced) under /sys/fs/cgroup.</param>
+    public static IReadOnlyList<MountOp> Plan(ContainerSpec spec, IReadOnlyList<CgroupHierarchy>? cgroups = null)
     {
+        // Without --privileged no filesystem the command can write to honours device nodes.
+        var rootFlags = spec.Privileged ? MountFlags.None : MountFlags.NoDev;
         string rw = ScratchDir(spec);
         string root = RootDir(spec);
         var ops = new List<MountOp>
@@ -30,7 +46,7 @@ public static class MountPlanner
             new MakeDir($"{rw}/upper", false),
             new MakeDir($"{rw}/work", false),
             new MakeDir(root, false),
-            new MountFs("overlay", "overlay", root, false, MountFlags.None,
+            new MountFs("overlay", "overlay", root, false, rootFlags,
                 OverlayData(spec.Layers, $"{rw}/upper", $"{rw}/work")),
         };
         if (spec.HostRootImage)
@@ -42,7 +58,13 @@ public static class MountPlanner
         ops.AddRange(Proc());
         ops.AddRange(Dev());
         ops.Add(new MakeDir("/sys", true));
-        ops.Add(new MountFs("sysfs", "sysfs", "/sys", true, Nsde | MountFlags.ReadOnly, null));
+        ops.Add(new MountFs("sysfs", "sysfs", "/sys", true, Nsde | (spec.Privileged ? MountFlags.None : MountFlags.ReadOnly), null));
+        ops.AddRange(Cgroups(cgroups ?? [], readOnly: !spec.Privileged));
+        if (!spec.Privileged)
+        {
+            ops.AddRange(ReadOnlyPaths.Select(p => new ReadOnlyPath(p)));
+            ops.AddRange(MaskedPaths.Select(p => new MaskPath(p)));
+        }
         ops.Add(new MakeDir("/tmp", true));
         ops.Add(new MountFs("tmpfs", "tmpfs", "/tmp", true, Nsd, "mode=1777"));
         if (spec.SharedDir is { } shared && shared != "/")
@@ -51,12 +73,12 @@ public static class MountPlanner
             ops.Add(new MakeDir($"{rw}/shared-upper", false));
             ops.Add(new MakeDir($"{rw}/shared-work", false));
             ops.Add(new MakeDir(shared, true));
-            ops.Add(new MountFs("overlay", "overlay", shared, true, MountFlags.None,
+            ops.Add(new MountFs("overlay", "overlay", shared, true, rootFlags,
                 OverlayData([shared], $"{rw}/shared-upper", $"{rw}/shared-work")));
         }
         foreach (var v in spec.Volumes)
         {
-            ops.Add(new BindMount(v.Source, v.Target, v.ReadOnly));
+            ops.Add(new BindMount(v.Source, v.Target, v.ReadOnly, NoDev: !spec.Privileged));
         }
         foreach (var t in spec.Tmpfs)
         {
@@ -80,6 +102,36 @@ public static class MountPlanner
     public static string OverlayData(IReadOnlyList<string> lowers, string upper, string work)
         => $"lowerdir={string.Join(':', lowers)},upperdir={upper},workdir={work}";
 
+    /// <summary>
+    /// /sys/fs/cgroup as a tmpfs holding the host's hierarchies mounted again: the init has
+    /// unshared its cgroup namespace, so each shows the container's own cgroup as its root.
+    /// Read-only (and the tmpfs too) unless privileged.
+    /// </summary>
+    private static IEnumerable<MountOp> Cgroups(IReadOnlyList<CgroupHierarchy> hierarchies, bool readOnly)
+    {
+        if (hierarchies.Count == 0)
+        {
+            yield break;
+        }
+        var ro = readOnly ? MountFlags.ReadOnly : MountFlags.None;
+        const string dir = "/sys/fs/cgroup";
+        if (hierarchies is [{ Dir: "" } unified])
+        {
+            yield return new MountFs(unified.FsType, "cgroup", dir, true, Nsde | ro, null);
+            yield break;
+        }
+        yield return new MountFs("tmpfs", "cgroup", dir, true, Nsde, "mode=0755,size=16k");
+        foreach (var h in hierarchies.Where(h => h.Dir.Length > 0))
+        {
+            yield return new MakeDir($"{dir}/{h.Dir}", true);
+            yield return new MountFs(h.FsType, "cgroup", $"{dir}/{h.Dir}", true, Nsde | ro, h.Options.Length == 0 ? null : h.Options);
+        }
+        if (readOnly)
+        {
+            yield return new ReadOnlyPath(dir, BindFirst: false); // the tmpfs is a mount point already
+        }
+    }
+
     private static IEnumerable<MountOp> Proc() =>
     [
         new MakeDir("/proc", true),
@@ -89,11 +141,10 @@ public static class MountPlanner
     private static IEnumerable<MountOp> Dev()
     {
         yield return new MakeDir("/dev", true);
-        yield return new MountFs("tmpfs", "tmpfs", "/dev", true, MountFlags.NoSuid | MountFlags.StrictAtime, "mode=0755,size=65536k");
-        foreach (var (name, major, minor) in new (string, uint, uint)[]
-                 { ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0) })
+        yield return new MountFs("tmpfs", "tmpfs", "/dev", true, Nsd | MountFlags.StrictAtime, "mode=0755,size=65536k");
+        foreach (var name in Devices)
         {
-            yield return new MakeCharDevice($"/dev/{name}", major, minor, 0b110_110_110);
+            yield return new BindDevice($"/dev/{name}", $"/dev/{name}");
         }
         yield return new MakeDir("/dev/pts", true);
         yield return new MountFs("devpts", "devpts", "/dev/pts", true, MountFlags.NoSuid | MountFlags.NoExec,

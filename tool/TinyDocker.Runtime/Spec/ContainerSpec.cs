@@ -64,6 +64,21 @@ public sealed record ContainerSpec
     /// <summary>A host directory to save the container's upper layer into before it is discarded; null for none.</summary>
     public string? KeepUpperDir { get; init; }
 
+    /// <summary>
+    /// The command's capabilities (names without CAP_, e.g. "CHOWN"): its bounding, permitted and
+    /// effective sets; inheritable and ambient are empty. Default: docker's set (Security/Capabilities.cs).
+    /// </summary>
+    public string[] Capabilities { get; init; } = Security.Capabilities.Default;
+
+    /// <summary>"default": docker's seccomp denials (Security/DefaultSeccompPolicy.cs); "unconfined": no filter.</summary>
+    public string Seccomp { get; init; } = SeccompModes.Default;
+
+    /// <summary>
+    /// Every capability, no seccomp filter, no no_new_privs, no masked or read-only /proc paths,
+    /// /sys and cgroups writable, device nodes usable on the root; the namespaces stay.
+    /// </summary>
+    public bool Privileged { get; init; }
+
     /// <summary>`--debug`: the Stopwatch timestamp (CLOCK_MONOTONIC) phase times count from; null when off.</summary>
     public long? DebugSince { get; init; }
 
@@ -90,6 +105,11 @@ public sealed record ResourceLimits
     public double? Cpus { get; init; }
 
     public bool Any => MemoryBytes is not null || MemorySwapBytes is not null || PidsLimit is not null || Cpus is not null;
+}
+
+public static class SeccompModes
+{
+    public const string Default = "default", Unconfined = "unconfined";
 }
 
 public static class NetworkModes

@@ -32,6 +32,8 @@ public static partial class SpecValidator
         ("network", s => s.Network is NetworkModes.None or NetworkModes.Host ? [] : [$"unknown network mode `{s.Network}`: use none or host"]),
         ("limits", CheckLimits),
         ("timeout", s => s.Timeout is { } t && t <= TimeSpan.Zero ? ["the timeout must be positive"] : []),
+        ("capabilities", s => s.Capabilities.Where(c => !Security.Capabilities.Names.Contains(c)).Select(c => $"unknown capability `{c}`")),
+        ("seccomp", s => s.Seccomp is SeccompModes.Default or SeccompModes.Unconfined ? [] : [$"unknown seccomp mode `{s.Seccomp}`: use default or unconfined"]),
         ("stop-timeout", s => s.StopTimeout < TimeSpan.Zero ? ["the stop timeout must not be negative"] : []),
     ];
 

@@ -1,0 +1,48 @@
+using TinyDocker.Testing;
+
+namespace TinyDocker.Security.Tests;
+
+/// <summary>
+/// What a container must not change on the host: a canary file, the hostname and the mount
+/// table. Snapshot at construction; <see cref="AssertUntouched"/> compares.
+/// </summary>
+public sealed class HostWatch : IDisposable
+{
+    private const string CanaryContent = "canary: the host's own data\n";
+    private readonly string _hostname = File.ReadAllText("/proc/sys/kernel/hostname");
+    private readonly IReadOnlyList<string> _mounts = HostMounts();
+
+    public HostWatch()
+    {
+        Canary = Path.Combine("/var/tmp", $"tinydocker-canary-{Guid.NewGuid():N}");
+        File.WriteAllText(Canary, CanaryContent);
+        Target = Path.Combine("/var/tmp", $"tinydocker-escape-{Guid.NewGuid():N}");
+    }
+
+    /// <summary>An existing host file an attempt tries to overwrite.</summary>
+    public string Canary { get; }
+
+    /// <summary>A host path an attempt tries to create; it must not exist afterwards.</summary>
+    public string Target { get; }
+
+    public void AssertUntouched()
+    {
+        Assert.Equal(CanaryContent, File.ReadAllText(Canary));
+        Assert.False(File.Exists(Target), $"{Target} was created on the host");
+        Assert.Equal(_hostname, File.ReadAllText("/proc/sys/kernel/hostname"));
+        Assert.Equal(_mounts, HostMounts());
+    }
+
+    /// <summary>
+    /// The host's mount table, leaving out the state roots other test runs on this machine
+    /// create and remove meanwhile (a container's own mounts never appear here at all).
+    /// </summary>
+    private static IReadOnlyList<string> HostMounts()
+        => Machine.Mounts().Where(m => !m.Contains("tinydocker", StringComparison.Ordinal)).ToList();
+
+    public void Dispose()
+    {
+        File.Delete(Canary);
+        File.Delete(Target);
+    }
+}
