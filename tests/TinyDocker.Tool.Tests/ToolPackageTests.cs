@@ -13,8 +13,14 @@ public sealed class ToolPackageTests : IDisposable
 
     public ToolPackageTests()
     {
-        // A private package cache: a stale tinydocker of the same version is never used.
-        _env = new() { ["NUGET_PACKAGES"] = Path.Combine(_dir, "packages"), ["TINYDOCKER_ROOT"] = Path.Combine(_dir, "state") };
+        // A private package cache and dotnet home: neither a stale tinydocker of the same version nor
+        // the local-tool resolver cache of an earlier run (which points into its deleted cache) is used.
+        _env = new()
+        {
+            ["NUGET_PACKAGES"] = Path.Combine(_dir, "packages"),
+            ["DOTNET_CLI_HOME"] = Path.Combine(_dir, "home"),
+            ["TINYDOCKER_ROOT"] = Path.Combine(_dir, "state"),
+        };
     }
 
     [RootFact]
