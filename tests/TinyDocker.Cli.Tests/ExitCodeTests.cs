@@ -65,6 +65,7 @@ public sealed class ExitCodeTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.StartsWith("tinydocker: ", r.Stderr, StringComparison.Ordinal);
         Assert.Single(r.Stderr.TrimEnd('\n').Split('\n'));
         Assert.Empty(_tool.StateEntries());
+        Assert.False(Directory.Exists(_tool.DataRoot)); // not even an empty image store
         Assert.Equal(mountsBefore, Machine.Mounts());
     }
 

@@ -12,10 +12,16 @@ public sealed class TinyTool : IDisposable
     public TinyTool()
     {
         StateRoot = $"/run/tinydocker-test-{Guid.NewGuid():N}"[..40];
+        // An image store of its own too (a test may set another): no test touches /var/lib/tinydocker.
+        DataRoot = Path.Combine(Path.GetTempPath(), $"tinydocker-test-data-{Guid.NewGuid():N}");
+        Environment["TINYDOCKER_DATA"] = DataRoot;
     }
 
     /// <summary>This tool's TINYDOCKER_ROOT.</summary>
     public string StateRoot { get; }
+
+    /// <summary>This tool's default TINYDOCKER_DATA (created only when a run needs the image store).</summary>
+    public string DataRoot { get; }
 
     /// <summary>More environment variables for every run of the tool (e.g. TINYDOCKER_DATA).</summary>
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
@@ -85,6 +91,10 @@ public sealed class TinyTool : IDisposable
         {
             Run("prune");
             Directory.Delete(StateRoot, recursive: true);
+        }
+        if (Directory.Exists(DataRoot))
+        {
+            Directory.Delete(DataRoot, recursive: true);
         }
     }
 }

@@ -17,10 +17,21 @@ public static class ImageResolver
         {
             return new ResolvedImage([Path.GetFullPath(image)], ImageConfig.Empty);
         }
+        bool importable = File.Exists(image) || Directory.Exists(image);
+        if (!importable && !ImageReference.TryParse(image, out _, out _) && !image.StartsWith(Digest.Algorithm + ":", StringComparison.Ordinal)
+            && !image.All(char.IsAsciiHexDigitLower))
+        {
+            throw new TinyDockerException($"image `{image}` is not a directory, a file or an image name");
+        }
+        if (!importable && !Directory.Exists(store.Root))
+        {
+            // A name with no store at all: not found, and no empty store made for it.
+            throw NotFound(image, store);
+        }
         store.EnsureCreated();
         using var importing = store.ImportLock(); // no prune between finding the layers and pinning them
         ImageRecord record;
-        if (File.Exists(image) || Directory.Exists(image))
+        if (importable)
         {
             string key = SourceKey(image);
             record = store.Find(key) is { } cached && HasAllLayers(store, cached)
@@ -29,14 +40,7 @@ public static class ImageResolver
         }
         else
         {
-            if (!ImageReference.TryParse(image, out _, out _) && !image.StartsWith(Digest.Algorithm + ":", StringComparison.Ordinal)
-                && !image.All(char.IsAsciiHexDigitLower))
-            {
-                throw new TinyDockerException($"image `{image}` is not a directory, a file or an image name");
-            }
-            record = store.Find(image)
-                     ?? throw new TinyDockerException($"image `{image}` not found: no such directory or file, and not in the store "
-                                                      + $"at `{store.Root}` (`image import` or `image pull` it first)");
+            record = store.Find(image) ?? throw NotFound(image, store);
         }
         if (record.Layers.Length == 0)
         {
@@ -51,6 +55,10 @@ public static class ImageResolver
             record.Layers.Reverse().Select(l => store.LayerPath(Digest.Parse(l))).ToArray(),
             record.Config);
     }
+
+    private static TinyDockerException NotFound(string image, ImageStore store)
+        => new($"image `{image}` not found: no such directory or file, and not in the store "
+               + $"at `{store.Root}` (`image import` or `image pull` it first)");
 
     /// <summary>A cached archive is the same while its path, size and modification time are.</summary>
     public static string SourceKey(string path)
