@@ -78,8 +78,19 @@ public sealed class TinyTool : IDisposable
 
     public ToolResult Run(params string[] args) => Run((IEnumerable<string>)args);
 
-    /// <summary>Starts the tool and returns at once; the caller waits for or kills the process (by its pid).</summary>
-    public Process Start(params string[] args) => Process.Start(StartInfo(args))!;
+    /// <summary>
+    /// Starts the tool and returns at once; the caller waits for or kills the process. Whatever is
+    /// still running when this tool is disposed (a test that failed half-way) is killed then.
+    /// </summary>
+    public Process Start(params string[] args)
+    {
+        var process = Process.Start(StartInfo(args))!;
+        // A handle of our own: the test may dispose the one it gets before this tool is disposed.
+        _started.Add(Process.GetProcessById(process.Id));
+        return process;
+    }
+
+    private readonly List<Process> _started = [];
 
     /// <summary>Names of the entries in the state root (empty when it does not exist).</summary>
     public IReadOnlyList<string> StateEntries()
@@ -87,6 +98,23 @@ public sealed class TinyTool : IDisposable
 
     public void Dispose()
     {
+        foreach (var process in _started)
+        {
+            try
+            {
+                if (!process.HasExited)
+                {
+                    // SIGKILL to the tool: its container dies with it (parent-death signal).
+                    process.Kill();
+                    process.WaitForExit();
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // exited and reaped already
+            }
+            process.Dispose();
+        }
         if (Directory.Exists(StateRoot))
         {
             Run("prune");
