@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace TinyDocker.Runtime.Images;
 
 /// <summary>A read-only pass-through that hashes (sha256) and counts every byte read, and reports progress.</summary>
-internal sealed class HashingStream : Stream
+internal sealed class HashingStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -38,15 +38,7 @@ internal sealed class HashingStream : Stream
         return n;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
