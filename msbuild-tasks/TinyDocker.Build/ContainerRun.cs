@@ -21,7 +21,8 @@ internal sealed record ContainerRun
     /// <summary>`run [options] NAME COMMAND...`: options first, because the CLI stops reading them at NAME.</summary>
     public IReadOnlyList<string> ToCliArguments()
     {
-        var args = new List<string> { "run" };
+        // The container must not outlive an MSBuild node that is killed outright.
+        var args = new List<string> { "run", "--die-with-parent" };
         if (Image is not null)
         {
             args.AddRange(["--image", Image]);

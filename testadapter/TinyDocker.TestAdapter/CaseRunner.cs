@@ -69,6 +69,7 @@ internal sealed class CaseRunner(ToolCommand tool, AdapterSettings settings, str
             yield return a;
         }
         yield return "run";
+        yield return "--die-with-parent"; // no container outlives a test host that is killed outright
         if ((c.Image ?? settings.Image) is { } image)
         {
             yield return "--image";

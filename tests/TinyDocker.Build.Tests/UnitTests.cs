@@ -105,7 +105,7 @@ public sealed class UnitTests : IDisposable
         var argv = inputs.ToRun().ToCliArguments();
 
         Assert.Equal(
-            ["run", "--image", $"{_dir}/image", "-e", "A=1", "-e", "B=x=y", "-v", $"{_dir}/data:/data:ro",
+            ["run", "--die-with-parent", "--image", $"{_dir}/image", "-e", "A=1", "-e", "B=x=y", "-v", $"{_dir}/data:/data:ro",
              "--copy-out", $"/work/results:{_dir}/out/results", "-w", "/work", "--timeout", "300", "--memory", "1g",
              "--pids-limit", "64", "--network", "host", "c1", "/bin/sh", "-c", "./tests.sh --fast"],
             argv);
@@ -119,9 +119,9 @@ public sealed class UnitTests : IDisposable
 
         var argv = inputs.ToRun().ToCliArguments();
 
-        Assert.Equal("run", argv[0]);
-        Assert.Matches("^P-[0-9a-f]{8}$", argv[1]);
-        Assert.Equal(["echo", "a b", "-e", "x"], argv.Skip(2));
+        Assert.Equal(["run", "--die-with-parent"], argv.Take(2));
+        Assert.Matches("^P-[0-9a-f]{8}$", argv[2]);
+        Assert.Equal(["echo", "a b", "-e", "x"], argv.Skip(3));
     }
 
     [Theory]

@@ -108,6 +108,28 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
     }
 
     [RootFact]
+    public void With_die_with_parent_the_container_goes_when_the_tools_parent_is_killed()
+    {
+        string marker = Marker();
+        // A parent of the tool's own (an MSBuild node or test host, in real use), then killed outright.
+        var psi = _tool.StartInfo([]);
+        psi.FileName = "bash";
+        psi.ArgumentList.Clear();
+        foreach (var a in new[] { "-c", $"\"$0\" run --image {_image.Dir} --die-with-parent orphan sh -c 'echo up; sleep {marker}'; echo never", TinyTool.Executable })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var parent = Process.Start(psi)!;
+        Assert.Equal("up", parent.StandardOutput.ReadLine());
+
+        parent.Kill(); // SIGKILL: the tool is orphaned, nothing signals it
+        parent.WaitForExit();
+
+        WaitFor(() => Machine.ProcessesWith($"sleep {marker}").Count == 0, TimeSpan.FromSeconds(3), "the orphaned container to be killed");
+        WaitFor(() => _tool.StateEntries().Count == 0, TimeSpan.FromSeconds(3), "the orphaned tool to remove its state");
+    }
+
+    [RootFact]
     public void A_name_in_use_is_refused_and_ps_lists_the_live_container()
     {
         using var first = _tool.Start("run", "--image", _image.Dir, "taken", "sh", "-c", "echo up; sleep 30");

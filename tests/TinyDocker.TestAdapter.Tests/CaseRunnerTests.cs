@@ -25,7 +25,7 @@ public sealed class CaseRunnerTests : IDisposable
         var runner = new CaseRunner(Tool, new AdapterSettings(2, "/default/image", null, null), "/results", new LiveProcesses());
         Assert.Equal(
         [
-            "/pkg/tools/tinydocker/dotnet-tinydocker.dll", "run", "--image", "images/debian", "--timeout", "900", "--memory", "2g",
+            "/pkg/tools/tinydocker/dotnet-tinydocker.dll", "run", "--die-with-parent", "--image", "images/debian", "--timeout", "900", "--memory", "2g",
             "--tmpfs", "/tinydocker-results", "--copy-out", "/tinydocker-results:/results/t-1",
             "-e", "TINYDOCKER_RESULTS=/tinydocker-results", "-e", "TINYDOCKER_TEST_NAME=tests/slow/big.sh", "t-1", c.ScriptPath,
         ], runner.Arguments(c, "t-1", "/results/t-1"));
@@ -37,7 +37,7 @@ public sealed class CaseRunnerTests : IDisposable
         var c = Case("tests/a.sh");
         File.SetUnixFileMode(c.ScriptPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var withDefault = new CaseRunner(Tool, new AdapterSettings(2, "/default/image", null, null), "/results", new LiveProcesses());
-        Assert.Equal(["--image", "/default/image"], withDefault.Arguments(c, "t-1", "/r").Skip(2).Take(2));
+        Assert.Equal(["--image", "/default/image"], withDefault.Arguments(c, "t-1", "/r").Skip(3).Take(2));
         var hostRoot = new CaseRunner(Tool, new AdapterSettings(2, null, null, null, "/run/mine"), "/results", new LiveProcesses());
         var args = hostRoot.Arguments(c, "t-1", "/r").ToList();
         Assert.DoesNotContain("--image", args);

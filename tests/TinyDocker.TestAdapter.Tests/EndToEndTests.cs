@@ -115,7 +115,7 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         var only = Assert.Single(run.Results);
         Assert.Equal((Pass, "Passed"), (only.Name, only.Outcome));
         Assert.Contains("running on: an image without /etc/os-release", only.StdOut);
-        Assert.StartsWith($"run --image {image.Dir} --timeout 60 --memory 512m --tmpfs /tinydocker-results --copy-out /tinydocker-results:", File.ReadAllText(log));
+        Assert.StartsWith($"run --die-with-parent --image {image.Dir} --timeout 60 --memory 512m --tmpfs /tinydocker-results --copy-out /tinydocker-results:", File.ReadAllText(log));
         Assert.EndsWith($" {Path.Combine(dir, Pass)}\n", File.ReadAllText(log));
         Assert.Empty(_sample.Tool.StateEntries());
 

@@ -46,6 +46,7 @@ internal static class RunCommand
             Timeout = cmd.Option("--timeout <DURATION>", "Stop the container after DURATION (300, 90s, 5m): SIGTERM, then SIGKILL after --stop-timeout; exit 124.", CommandOptionType.SingleValue),
             StopTimeout = cmd.Option("--stop-timeout <DURATION>", "Grace between SIGTERM and SIGKILL when stopping (default 10s).", CommandOptionType.SingleValue),
             KeepUpper = cmd.Option("--keep-upper <DIR>", "Save the container's upper layer (its writes, whiteouts included) to DIR before it is discarded.", CommandOptionType.SingleValue),
+            DieWithParent = cmd.Option("--die-with-parent", "Kill the container (results still copied out, state removed) when the process that started tinydocker goes away.", CommandOptionType.NoValue),
             Debug = cmd.Option("--debug", "Trace each phase (unshare, mounts, pivot, exec, teardown) on stderr, in ms since the tool started.", CommandOptionType.NoValue),
             JsonStatus = cmd.Option("--json-status <FILE>", "Write a JSON start record and end record (exit, signal, timeout, OOM, times, peak memory) to FILE or /dev/fd/N.", CommandOptionType.SingleValue),
             CapAdd = cmd.Option("--cap-add <CAP>", "Add a capability to the default set (NET_ADMIN or CAP_NET_ADMIN; ALL; repeatable).", CommandOptionType.MultipleValue),

@@ -23,6 +23,7 @@ internal sealed class RunOptions
     public required CommandOption Timeout { get; init; }
     public required CommandOption StopTimeout { get; init; }
     public required CommandOption KeepUpper { get; init; }
+    public required CommandOption DieWithParent { get; init; }
     public required CommandOption Debug { get; init; }
     public required CommandOption JsonStatus { get; init; }
     public required CommandOption CapAdd { get; init; }

@@ -44,6 +44,7 @@ internal static class RunSpecBuilder
             Timeout = o.Timeout.Value() is { } t ? Durations.Parse(t, "timeout") : null,
             StopTimeout = o.StopTimeout.Value() is { } st ? Durations.Parse(st, "stop timeout") : TimeSpan.FromSeconds(10),
             JsonStatusPath = o.JsonStatus.Value() is { } js ? Path.GetFullPath(js) : null,
+            DieWithParent = o.DieWithParent.HasValue(),
             KeepUpperDir = o.KeepUpper.Value() is { } keep ? Path.GetFullPath(keep) : null,
             Privileged = o.Privileged.HasValue(),
             Capabilities = o.Privileged.HasValue()

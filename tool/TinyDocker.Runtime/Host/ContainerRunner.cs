@@ -63,6 +63,10 @@ public static class ContainerRunner
         status.End(new EndRecord(code, (waitStatus & 0x7f) is > 0 and var sig ? sig : null, container.TimedOut, oomKilled,
             (DateTime.UtcNow - container.Started).TotalSeconds, usage.User.TotalSeconds, usage.System.TotalSeconds,
             cgroup?.PeakMemoryBytes() ?? usage.MaxResidentBytes));
+        if (container.ParentDied)
+        {
+            stderr.WriteLine($"tinydocker: container `{spec.Name}` was killed: the process that started tinydocker went away (--die-with-parent)");
+        }
         if (container.TimedOut)
         {
             stderr.WriteLine($"tinydocker: container `{spec.Name}` timed out after {Durations.Format(spec.Timeout!.Value)} and was stopped");

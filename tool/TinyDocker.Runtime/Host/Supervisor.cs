@@ -16,6 +16,10 @@ internal sealed class Supervisor : IDisposable
     private const int SIGINT = 2, SIGTERM = 15, SIGKILL = 9;
     private static readonly TimeSpan KillAllGrace = TimeSpan.FromSeconds(5);
 
+    // How often --die-with-parent looks at its parent: no signal says that a parent died
+    // (PR_SET_PDEATHSIG follows the parent's *thread*, and .NET parents retire threads).
+    private static readonly TimeSpan ParentPoll = TimeSpan.FromMilliseconds(100);
+
     private readonly ContainerSpec _spec;
     private readonly NamespaceSpawner _spawner;
     private readonly int _controlWrite;
@@ -27,10 +31,15 @@ internal sealed class Supervisor : IDisposable
     private DateTime? _killAt;
     private DateTime? _hardKillAt;
     private bool _stopping;
+    private readonly int _parentPid;
+
+    /// <summary>True when the container was killed because the tool's parent went away (--die-with-parent).</summary>
+    public bool ParentDied { get; private set; }
 
     public Supervisor(ContainerSpec spec, string specPath, ICgroup? cgroup)
     {
         _spec = spec;
+        _parentPid = Sys.GetParentPid();
         var control = Sys.Pipe();
         var report = Sys.Pipe();
         _controlWrite = control.Write;
@@ -169,6 +178,11 @@ internal sealed class Supervisor : IDisposable
                 {
                     KillAll();
                 }
+                if (_spec.DieWithParent && !ParentDied && Sys.GetParentPid() != _parentPid)
+                {
+                    ParentDied = true;
+                    KillAll();
+                }
                 if (_hardKillAt <= now)
                 {
                     // The init did not obey: end the whole PID namespace with it.
@@ -176,7 +190,8 @@ internal sealed class Supervisor : IDisposable
                     _hardKillAt = null;
                 }
             }
-            var next = new[] { TimedOut ? null : timeoutAt, _killAt, _hardKillAt }.Where(d => d is not null).Min();
+            DateTime? parentCheck = _spec.DieWithParent && !ParentDied ? now + ParentPoll : null;
+            var next = new[] { TimedOut ? null : timeoutAt, _killAt, _hardKillAt, parentCheck }.Where(d => d is not null).Min();
             var wait = next is null ? Timeout.InfiniteTimeSpan : (next.Value - now) < TimeSpan.Zero ? TimeSpan.Zero : next.Value - now;
             WaitHandle.WaitAny(handles, wait);
         }

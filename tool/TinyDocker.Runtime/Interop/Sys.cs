@@ -98,6 +98,8 @@ internal static unsafe partial class Sys
 
     public static int GetPid() => getpid();
 
+    public static int GetParentPid() => getppid();
+
     /// <summary>kill(2); false when the process is already gone (ESRCH).</summary>
     public static bool Kill(int pid, int signal) => kill(pid, signal) == 0;
 

@@ -58,6 +58,13 @@ public sealed record ContainerSpec
     /// <summary>Between SIGTERM and SIGKILL when the container is stopped.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Stop the container (every process killed; results still copied out, state removed) when the
+    /// process that started the tool goes away, as bubblewrap's --die-with-parent. For callers such as
+    /// an MSBuild node or a test host that may be killed outright.
+    /// </summary>
+    public bool DieWithParent { get; init; }
+
     /// <summary>Where start and end records go as JSON lines (a file, or /dev/fd/N); null for none.</summary>
     public string? JsonStatusPath { get; init; }
 
