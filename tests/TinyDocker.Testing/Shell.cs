@@ -34,6 +34,11 @@ public static class Shell
         return new ToolResult(p.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>Debug or Release: the configuration the tests (and so the repository's projects) were built in.</summary>
+    public static string BuildConfiguration { get; } =
+        typeof(Shell).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+            .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Debug";
+
     /// <summary>The repository's root: the directory above this test run that holds tinydocker.sln.</summary>
     public static string RepositoryRoot
     {
