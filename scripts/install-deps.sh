@@ -2,8 +2,9 @@
 # Installs what building and testing tinydocker needs on a fresh Debian machine (as root).
 # Idempotent: packages already present are left alone.
 set -euo pipefail
-# python3: the escape suite makes raw system calls through ctypes.
-packages=(busybox-static docker-registry skopeo python3)
+# python3: the escape suite makes raw system calls through ctypes; gcc and libc6-dev build its
+# static attack programs (tests/TinyDocker.Testing/CProgram.cs).
+packages=(busybox-static docker-registry skopeo python3 gcc libc6-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
