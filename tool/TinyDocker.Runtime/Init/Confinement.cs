@@ -27,7 +27,7 @@ internal sealed class Confinement
         _capabilities = Capabilities.Mask(spec.Capabilities);
         _seccomp = spec.Privileged || spec.Seccomp == SeccompModes.Unconfined
             ? null
-            : SeccompFilter.Build(SeccompArchs.Current, DefaultSeccompPolicy.Rules).ToArray();
+            : SeccompFilter.ForCommand(spec.Capabilities);
     }
 
     /// <summary>Restricts the calling thread; irreversible. Call on the thread that will spawn the command.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using TinyDocker.Runtime.Security;
 
 namespace TinyDocker.Runtime.Interop;
 
@@ -15,11 +16,9 @@ internal static partial class Sys
     [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)]
     private static partial long syscall3(long number, nuint a, nuint b, nuint c);
 
-    private static bool Arm64 => RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
-
     public static void SetThreadCredentials(uint uid, uint gid)
     {
-        long setgroups = Arm64 ? 159 : 116, setresgid = Arm64 ? 149 : 119, setresuid = Arm64 ? 147 : 117;
+        long setgroups = SyscallTable.ForThisProcess("setgroups"), setresgid = SyscallTable.ForThisProcess("setresgid"), setresuid = SyscallTable.ForThisProcess("setresuid");
         if (syscall3(setgroups, 0, 0, 0) < 0)
         {
             throw new SyscallException("setgroups", null, LastErrno);
@@ -35,7 +34,7 @@ internal static partial class Sys
     }
 
     /// <summary>The calling thread's id (v1 cgroups move single threads by it).</summary>
-    public static int GetTid() => (int)syscall3(Arm64 ? 178 : 186, 0, 0, 0);
+    public static int GetTid() => (int)syscall3(SyscallTable.ForThisProcess("gettid"), 0, 0, 0);
 
     /// <summary>Moves the calling thread into the namespace behind <paramref name="fd"/>.</summary>
     public static void SetNs(int fd, int type)

@@ -1,11 +1,11 @@
 using System.Runtime.InteropServices;
+using TinyDocker.Runtime.Security;
 
 namespace TinyDocker.Runtime.Interop;
 
 /// <summary>mount_setattr(2) (Linux 5.12): attributes for a whole mount tree in one call.</summary>
 internal static unsafe partial class Sys
 {
-    private const long SYS_mount_setattr = 442; // the same number on x86_64 and arm64
     private const int AT_FDCWD = -100, AT_RECURSIVE = 0x8000;
     private const ulong MOUNT_ATTR_RDONLY = 0x1, MOUNT_ATTR_NODEV = 0x4;
 
@@ -27,7 +27,7 @@ internal static unsafe partial class Sys
     private static void SetAttrRecursive(string path, ulong set, string what)
     {
         var attr = new MountAttr { AttrSet = set };
-        if (syscall_mount_setattr(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, (nuint)sizeof(MountAttr)) < 0)
+        if (syscall_mount_setattr(SyscallTable.ForThisProcess("mount_setattr"), AT_FDCWD, path, AT_RECURSIVE, &attr, (nuint)sizeof(MountAttr)) < 0)
         {
             throw new SyscallException($"mount_setattr({what})", path, LastErrno);
         }

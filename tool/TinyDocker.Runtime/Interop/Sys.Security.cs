@@ -14,7 +14,6 @@ internal static unsafe partial class Sys
     private const uint LINUX_CAPABILITY_VERSION_3 = 0x2008_0522;
     private const uint SECCOMP_SET_MODE_FILTER = 1;
     private const uint CLOSE_RANGE_CLOEXEC = 1 << 2;
-    private const long SYS_close_range = 436; // the same number on x86_64 and arm64
 
     [StructLayout(LayoutKind.Sequential)]
     private struct SockFprog
@@ -63,7 +62,7 @@ internal static unsafe partial class Sys
             (uint)effective, (uint)permitted, (uint)inheritable,
             (uint)(effective >> 32), (uint)(permitted >> 32), (uint)(inheritable >> 32),
         };
-        if (syscall3(Arm64 ? 91 : 126, (nuint)header, (nuint)data, 0) < 0)
+        if (syscall3(SyscallTable.ForThisProcess("capset"), (nuint)header, (nuint)data, 0) < 0)
         {
             throw new SyscallException("capset", null, LastErrno);
         }
@@ -75,7 +74,7 @@ internal static unsafe partial class Sys
         fixed (BpfInstruction* p = program)
         {
             var prog = new SockFprog { Len = (ushort)program.Length, Filter = p };
-            if (syscall3(Arm64 ? 277 : 317, SECCOMP_SET_MODE_FILTER, 0, (nuint)(&prog)) < 0)
+            if (syscall3(SyscallTable.ForThisProcess("seccomp"), SECCOMP_SET_MODE_FILTER, 0, (nuint)(&prog)) < 0)
             {
                 throw new SyscallException("seccomp(SECCOMP_SET_MODE_FILTER)", null, LastErrno);
             }
@@ -88,7 +87,7 @@ internal static unsafe partial class Sys
     /// </summary>
     public static void CloseOnExecFrom(int first)
     {
-        if (syscall3(SYS_close_range, (nuint)first, uint.MaxValue, CLOSE_RANGE_CLOEXEC) < 0)
+        if (syscall3(SyscallTable.ForThisProcess("close_range"), (nuint)first, uint.MaxValue, CLOSE_RANGE_CLOEXEC) < 0)
         {
             throw new SyscallException("close_range(CLOSE_RANGE_CLOEXEC)", null, LastErrno);
         }

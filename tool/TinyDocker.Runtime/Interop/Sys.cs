@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using TinyDocker.Runtime.Security;
 using System.Text;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
@@ -12,7 +13,6 @@ internal static unsafe partial class Sys
     public const int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
     public const int WNOHANG = 1;
     public const uint S_IFCHR = 0x2000;
-    private const long SYS_pivot_root_x64 = 155, SYS_pivot_root_arm64 = 41;
 
     public static int LastErrno => Marshal.GetLastPInvokeError();
 
@@ -87,7 +87,7 @@ internal static unsafe partial class Sys
 
     public static void PivotRoot(string newRoot, string putOld)
     {
-        long number = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? SYS_pivot_root_arm64 : SYS_pivot_root_x64;
+        long number = SyscallTable.ForThisProcess("pivot_root");
         if (syscall_paths(number, newRoot, putOld) < 0)
         {
             throw new SyscallException("pivot_root", newRoot, LastErrno);

@@ -1,81 +1,128 @@
+// Runs in: the container's init (PID 1) and exec's spawning thread, before the command starts. Pure.
 namespace TinyDocker.Runtime.Security;
 
 /// <summary>
-/// Builds a seccomp program (classic BPF over <c>struct seccomp_data</c>) from a list of rules.
-/// Pure: the init loads the instructions it returns; unit tests compare them.
-/// Layout: the architecture is checked first (any other kills the process, since its call
-/// numbers mean other calls), then on x86_64 the x32 ABI is refused, then each rule as a
-/// self-contained block, then allow.
+/// Compiles a profile (<see cref="DefaultSeccompProfile.For"/>) into a seccomp program: classic BPF
+/// over <c>struct seccomp_data</c>. The architecture is checked first (any other kills the process,
+/// since its call numbers mean other calls), then on x86_64 the x32 ABI is refused; then the call
+/// number goes down a binary search over runs of numbers that get the same action, so a call costs
+/// about nine comparisons, not one per listed call. Numbers the profile does not name get EPERM, numbers
+/// above <see cref="SyscallTable.Highest"/> ENOSYS.
 /// </summary>
 public static class SeccompFilter
 {
     // struct seccomp_data: int nr; __u32 arch; __u64 instruction_pointer; __u64 args[6] (little-endian).
     public const uint NrOffset = 0, ArchOffset = 4, ArgsOffset = 16;
-    public const uint RetKillProcess = 0x8000_0000, RetErrno = 0x0005_0000, RetAllow = 0x7fff_0000;
     private const uint X32SyscallBit = 0x4000_0000;
-    private const int EPERM = 1;
+    private const int MaxInstructions = 4096; // BPF_MAXINSNS
 
-    public static IReadOnlyList<BpfInstruction> Build(SeccompArch arch, IEnumerable<SeccompRule> rules)
+    private static readonly Lazy<BpfInstruction[]> DefaultProgram = new(
+        () => Build(SeccompArchs.Current, DefaultSeccompProfile.For(Capabilities.Default)).ToArray());
+
+    /// <summary>The program for a command holding <paramref name="capabilities"/>; docker's default set is compiled once per process.</summary>
+    public static BpfInstruction[] ForCommand(IReadOnlyCollection<string> capabilities)
+        => capabilities.Count == Capabilities.Default.Length && Capabilities.Default.All(capabilities.Contains)
+            ? DefaultProgram.Value
+            : Build(SeccompArchs.Current, DefaultSeccompProfile.For(capabilities)).ToArray();
+
+    public static IReadOnlyList<BpfInstruction> Build(SeccompArch arch, IReadOnlyDictionary<string, SyscallAction> actions)
     {
         var p = new List<BpfInstruction>
         {
             BpfInstruction.Load(ArchOffset),
             BpfInstruction.Jump(BpfInstruction.JumpEqual, (uint)arch, 1, 0),
-            BpfInstruction.Ret(RetKillProcess),
+            BpfInstruction.Ret(SeccompVerdict.RetKillProcess),
             BpfInstruction.Load(NrOffset),
         };
         if (arch == SeccompArch.X86_64)
         {
             // x32 calls carry AUDIT_ARCH_X86_64 too, with bit 30 set in their numbers: they would slip past the rules.
             p.Add(BpfInstruction.Jump(BpfInstruction.JumpGreaterOrEqual, X32SyscallBit, 0, 1));
-            p.Add(BpfInstruction.Ret(RetErrno | EPERM));
+            p.Add(BpfInstruction.Ret(SeccompVerdict.Errno(DefaultSeccompProfile.EPERM).Value));
         }
-        foreach (var rule in rules)
+        var runs = Runs(arch, actions);
+        p.AddRange(Search(runs, 0, runs.Count - 1));
+        return p.Count <= MaxInstructions ? p : throw new InvalidOperationException("seccomp program longer than BPF_MAXINSNS");
+    }
+
+    /// <summary>Call numbers from 0 up, cut where the action changes: (first number, action).</summary>
+    private static List<(uint Start, SyscallAction Action)> Runs(SeccompArch arch, IReadOnlyDictionary<string, SyscallAction> actions)
+    {
+        int highest = SyscallTable.Highest(arch);
+        var refused = new Always(SeccompVerdict.Errno(DefaultSeccompProfile.EPERM));
+        var byNumber = Enumerable.Repeat<SyscallAction>(refused, highest + 1).ToArray();
+        foreach (var (name, action) in actions)
         {
-            if (SyscallTable.Number(rule.Syscall, arch) is not { } nr)
+            if (SyscallTable.Number(name, arch) is { } nr)
             {
-                continue; // the call does not exist on this architecture
-            }
-            uint errno = RetErrno | (uint)rule.Errno;
-            switch (rule)
-            {
-                case DenyCall:
-                    p.Add(BpfInstruction.Jump(BpfInstruction.JumpEqual, (uint)nr, 0, 1));
-                    p.Add(BpfInstruction.Ret(errno));
-                    break;
-                case DenyWhenArgHasBits r:
-                    // The accumulator is overwritten by the argument: the block ends in returns.
-                    p.Add(BpfInstruction.Jump(BpfInstruction.JumpEqual, (uint)nr, 0, 4));
-                    p.Add(BpfInstruction.Load(ArgOffset(r.Arg)));
-                    p.Add(BpfInstruction.Jump(BpfInstruction.JumpBitsSet, r.Mask, 0, 1));
-                    p.Add(BpfInstruction.Ret(errno));
-                    p.Add(BpfInstruction.Ret(RetAllow));
-                    break;
-                case AllowOnlyArgValues r:
-                    int n = r.Allowed.Length;
-                    if (n > 250)
-                    {
-                        throw new ArgumentException("too many allowed values for one BPF block", nameof(rules));
-                    }
-                    p.Add(BpfInstruction.Jump(BpfInstruction.JumpEqual, (uint)nr, 0, (byte)(n + 3)));
-                    p.Add(BpfInstruction.Load(ArgOffset(r.Arg)));
-                    for (int i = 0; i < n; i++)
-                    {
-                        p.Add(BpfInstruction.Jump(BpfInstruction.JumpEqual, r.Allowed[i], (byte)(n - i), 0));
-                    }
-                    p.Add(BpfInstruction.Ret(errno));
-                    p.Add(BpfInstruction.Ret(RetAllow));
-                    break;
-                default:
-                    throw new ArgumentException($"unknown seccomp rule {rule}", nameof(rules));
+                byNumber[nr] = action;
             }
         }
-        p.Add(BpfInstruction.Ret(RetAllow));
-        if (p.Count > 4096)
+        var runs = new List<(uint, SyscallAction)>();
+        for (int nr = 0; nr <= highest; nr++)
         {
-            throw new InvalidOperationException("seccomp program longer than BPF_MAXINSNS");
+            // Records compare by value, so neighbouring plain allows (or refusals) merge; argument rules never do.
+            if (runs.Count == 0 || byNumber[nr] is ArgumentRule || !runs[^1].Item2.Equals(byNumber[nr]))
+            {
+                runs.Add(((uint)nr, byNumber[nr]));
+            }
         }
-        return p;
+        runs.Add(((uint)highest + 1, new Always(SeccompVerdict.Errno(DefaultSeccompProfile.ENOSYS))));
+        return runs;
+    }
+
+    /// <summary>Code that ends in a return for every number in runs[lo..hi]; the accumulator holds the number.</summary>
+    private static List<BpfInstruction> Search(List<(uint Start, SyscallAction Action)> runs, int lo, int hi)
+    {
+        if (lo == hi)
+        {
+            return Leaf(runs[lo].Action);
+        }
+        int mid = (lo + hi + 1) / 2;
+        var right = Search(runs, mid, hi);
+        var left = Search(runs, lo, mid - 1);
+        var code = new List<BpfInstruction>(right.Count + left.Count + 2);
+        if (right.Count <= byte.MaxValue)
+        {
+            code.Add(BpfInstruction.Jump(BpfInstruction.JumpGreaterOrEqual, runs[mid].Start, 0, (byte)right.Count));
+        }
+        else
+        {
+            // A conditional jump reaches 255 instructions at most: hop over the right half with a long jump.
+            code.Add(BpfInstruction.Jump(BpfInstruction.JumpGreaterOrEqual, runs[mid].Start, 1, 0));
+            code.Add(new BpfInstruction(BpfInstruction.JumpAlways, 0, 0, (uint)right.Count));
+        }
+        code.AddRange(right);
+        code.AddRange(left);
+        return code;
+    }
+
+    private static List<BpfInstruction> Leaf(SyscallAction action)
+    {
+        switch (action)
+        {
+            case Always a:
+                return [BpfInstruction.Ret(a.Verdict.Value)];
+            case ArgumentRule r:
+                var code = new List<BpfInstruction> { BpfInstruction.Load(ArgOffset(r.Arg)) };
+                foreach (var c in r.Cases)
+                {
+                    // Each case falls through to its return when it matches and hops over it when not.
+                    code.Add(c.Test switch
+                    {
+                        ArgTest.Equal => BpfInstruction.Jump(BpfInstruction.JumpEqual, c.Value, 0, 1),
+                        ArgTest.Greater => BpfInstruction.Jump(BpfInstruction.JumpGreater, c.Value, 0, 1),
+                        ArgTest.Less => BpfInstruction.Jump(BpfInstruction.JumpGreaterOrEqual, c.Value, 1, 0),
+                        ArgTest.NoBitsOf => BpfInstruction.Jump(BpfInstruction.JumpBitsSet, c.Value, 1, 0),
+                        _ => throw new ArgumentOutOfRangeException(nameof(action), c.Test, "unknown argument test"),
+                    });
+                    code.Add(BpfInstruction.Ret(c.Verdict.Value));
+                }
+                code.Add(BpfInstruction.Ret(r.Otherwise.Value));
+                return code;
+            default:
+                throw new ArgumentException($"unknown seccomp action {action}", nameof(action));
+        }
     }
 
     /// <summary>The lower 32 bits of argument <paramref name="arg"/> (both architectures are little-endian).</summary>

@@ -77,7 +77,7 @@ public sealed record ContainerSpec
     /// </summary>
     public string[] Capabilities { get; init; } = Security.Capabilities.Default;
 
-    /// <summary>"default": docker's seccomp denials (Security/DefaultSeccompPolicy.cs); "unconfined": no filter.</summary>
+    /// <summary>"default": docker's default profile (Security/DefaultSeccompProfile.cs); "unconfined": no filter.</summary>
     public string Seccomp { get; init; } = SeccompModes.Default;
 
     /// <summary>
