@@ -15,7 +15,7 @@ internal static partial class ContainerName
 
     private const int SuffixLength = 8;
 
-    [GeneratedRegex("^" + Pattern + "$")]
+    [GeneratedRegex("^" + Pattern + @"\z")]
     private static partial Regex NameRegex();
 
     [GeneratedRegex("[^A-Za-z0-9_.-]+")]

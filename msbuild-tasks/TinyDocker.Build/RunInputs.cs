@@ -27,10 +27,10 @@ internal sealed partial class RunInputs
     /// <summary>The shell that runs a <see cref="Command"/> string inside the container.</summary>
     public const string Shell = "/bin/sh";
 
-    [GeneratedRegex("^[0-9]+[kKmMgG]?$")]
+    [GeneratedRegex(@"^[0-9]+[kKmMgG]?\z")]
     private static partial Regex MemoryRegex();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex EnvKeyRegex();
 
     /// <summary>Every problem with the inputs; empty when they may be run.</summary>

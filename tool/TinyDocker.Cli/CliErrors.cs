@@ -3,7 +3,11 @@ using TinyDocker.Runtime;
 
 namespace TinyDocker.Cli;
 
-/// <summary>The one place that turns failures into a single line on stderr and an exit code.</summary>
+/// <summary>
+/// The one place that turns failures into a single line on stderr and an exit code: what the
+/// user typed (a name, a binary file's line) is escaped, and an exception that is no one's
+/// (a bug) is one line and 125 too, its stack trace never shown.
+/// </summary>
 internal static class CliErrors
 {
     public static int Execute(CommandLineApplication app, string[] args)
@@ -20,15 +24,15 @@ internal static class CliErrors
         {
             return Fail(e.Message, e.ExitCode);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            return Fail(e.Message, ExitCodes.TinyDockerError);
+            return Fail(LastChance.Describe(e), ExitCodes.TinyDockerError);
         }
     }
 
     public static int Fail(string message, int exitCode)
     {
-        Console.Error.WriteLine($"tinydocker: {message}");
+        Console.Error.WriteLine($"tinydocker: {LastChance.OneLine(message)}");
         return exitCode;
     }
 }

@@ -5,6 +5,8 @@ using TinyDocker.Cli.Commands.Image;
 using TinyDocker.Runtime;
 
 long started = System.Diagnostics.Stopwatch.GetTimestamp();
+// Before anything else, init mode included: an exception on any thread is one line and 125.
+LastChance.Install();
 
 // The init mode is internal: it is dispatched before any parsing, so it loads as little as possible.
 if (args is [InitCommand.Verb, var specPath])

@@ -39,7 +39,7 @@ internal static class RunSpecBuilder
                 MemoryBytes = o.Memory.Value() is { } m ? Sizes.Parse(m, "memory limit") : null,
                 MemorySwapBytes = o.MemorySwap.Value() is { } s ? Sizes.Parse(s, "memory+swap limit") : null,
                 PidsLimit = o.PidsLimit.Value() is { } p ? ParseNumber<long>(p, "pids limit") : null,
-                Cpus = o.Cpus.Value() is { } c ? ParseNumber<double>(c, "cpus") : null,
+                Cpus = o.Cpus.Value() is { } c ? ParseCpus(c) : null,
             },
             Timeout = o.Timeout.Value() is { } t ? Durations.Parse(t, "timeout") : null,
             StopTimeout = o.StopTimeout.Value() is { } st ? Durations.Parse(st, "stop timeout") : TimeSpan.FromSeconds(10),
@@ -70,6 +70,12 @@ internal static class RunSpecBuilder
             ? value
             : throw new TinyDockerException($"invalid {what} `{text}`: expected a number");
 
+    /// <summary>A decimal number of cores: "NaN", "Infinity" and exponents parse as doubles but are no CPU count.</summary>
+    private static double ParseCpus(string text)
+        => double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double cpus) && double.IsFinite(cpus)
+            ? cpus
+            : throw new TinyDockerException($"invalid cpus `{text}`: expected a number of cores such as 0.5 or 2");
+
     /// <summary>HOST:CONTAINER[:ro|rw]; a relative host path is taken from the current directory.</summary>
     private static Volume ParseVolume(string text)
     {
@@ -98,22 +104,40 @@ internal static class RunSpecBuilder
         return new CopyOut(text[..colon], Path.GetFullPath(text[(colon + 1)..]));
     }
 
-    /// <summary>KEY=VALUE lines; blank lines and lines starting with # are skipped.</summary>
+    /// <summary>
+    /// KEY=VALUE lines of UTF-8 text; blank lines and lines starting with # are skipped. A line that
+    /// is not text (a binary file, a NUL, an escape sequence) is refused by its number, never echoed.
+    /// </summary>
     private static IEnumerable<string> EnvFileEntries(IEnumerable<string?> files)
     {
+        var strict = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
         foreach (var file in files.OfType<string>())
         {
             if (!File.Exists(file))
             {
                 throw new TinyDockerException($"env file `{file}` does not exist");
             }
-            foreach (var line in File.ReadLines(file))
+            string[] lines;
+            try
             {
-                string entry = line.Trim();
-                if (entry.Length > 0 && !entry.StartsWith('#'))
+                lines = File.ReadAllText(file, strict).Split('\n');
+            }
+            catch (System.Text.DecoderFallbackException)
+            {
+                throw new TinyDockerException($"env file `{file}` is not UTF-8 text");
+            }
+            for (int i = 0; i < lines.Length; i++)
+            {
+                string entry = lines[i].Trim();
+                if (entry.Length == 0 || entry.StartsWith('#'))
                 {
-                    yield return entry;
+                    continue;
                 }
+                if (entry.Any(c => char.IsControl(c) && c != '\t'))
+                {
+                    throw new TinyDockerException($"env file `{file}` line {i + 1}: a control character in it, expected KEY=VALUE text");
+                }
+                yield return entry;
             }
         }
     }

@@ -26,12 +26,15 @@ public static class ContainerRunner
         SpecValidator.Validate(spec);
         PhaseTrace.Mark(Side, "spec validated");
         using var state = ContainerState.Acquire(spec.StateRoot, spec.Name);
+        using var stateOnCrash = LastChance.OnCrash(state);
         state.WriteSpec(spec);
         PhaseTrace.Mark(Side, "name locked, spec written");
         using var cgroup = Cgroup.Create(spec);
+        using var cgroupOnCrash = cgroup is null ? null : LastChance.OnCrash(cgroup);
         PhaseTrace.Mark(Side, cgroup is null ? "no cgroup needed" : "cgroup made");
         using var status = new JsonStatus(spec.JsonStatusPath);
         using var container = new Supervisor(spec, state.SpecPath, cgroup);
+        using var containerOnCrash = LastChance.OnCrash(container);
         state.Write(ContainerState.PidFile, container.InitPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         state.Write(ContainerState.SupervisorFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Once the command runs the init has all its namespaces (the cgroup one it makes itself).

@@ -32,6 +32,7 @@ internal sealed class Supervisor : IDisposable
     private DateTime? _hardKillAt;
     private bool _stopping;
     private readonly int _parentPid;
+    private volatile System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failure;
 
     /// <summary>True when the container was killed because the tool's parent went away (--die-with-parent).</summary>
     public bool ParentDied { get; private set; }
@@ -105,6 +106,21 @@ internal sealed class Supervisor : IDisposable
 
     private void ReadReports()
     {
+        try
+        {
+            FollowReports();
+        }
+        catch (Exception e)
+        {
+            // The start handler failed (say, the JSON record onto a full disk): the main thread
+            // rethrows it from WaitForCommand, and its teardown kills the container.
+            _failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            _wake.Set();
+        }
+    }
+
+    private void FollowReports()
+    {
         while (Sys.ReadLine(_reportRead) is { } line)
         {
             var parts = line.Split(' ');
@@ -161,7 +177,7 @@ internal sealed class Supervisor : IDisposable
     {
         DateTime? timeoutAt = _spec.Timeout is { } t ? Started + t : null;
         WaitHandle[] handles = [_wake, _commandExited.WaitHandle, _spawner.ExitedHandle];
-        while (!_commandExited.IsSet && !_spawner.HasExited)
+        while (!_commandExited.IsSet && !_spawner.HasExited && _failure is null)
         {
             DateTime now = DateTime.UtcNow;
             lock (_gate)
@@ -195,6 +211,7 @@ internal sealed class Supervisor : IDisposable
             var wait = next is null ? Timeout.InfiniteTimeSpan : (next.Value - now) < TimeSpan.Zero ? TimeSpan.Zero : next.Value - now;
             WaitHandle.WaitAny(handles, wait);
         }
+        _failure?.Throw();
     }
 
     /// <summary>Lets the init exit (the container's mounts go with it) and waits for it.</summary>

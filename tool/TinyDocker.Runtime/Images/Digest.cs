@@ -11,7 +11,7 @@ public readonly partial record struct Digest(string Hex)
 {
     public const string Algorithm = "sha256";
 
-    [GeneratedRegex("^[a-f0-9]{64}$")]
+    [GeneratedRegex(@"^[a-f0-9]{64}\z")]
     private static partial Regex HexRegex();
 
     public static Digest Parse(string text)

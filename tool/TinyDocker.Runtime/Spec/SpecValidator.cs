@@ -9,10 +9,10 @@ public static partial class SpecValidator
 {
     public const string NamePattern = "[A-Za-z0-9][A-Za-z0-9_.-]{0,62}";
 
-    [GeneratedRegex("^" + NamePattern + "$")]
+    [GeneratedRegex("^" + NamePattern + @"\z")]
     private static partial Regex NameRegex();
 
-    [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9.-]{0,62})$")]
+    [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9.-]{0,62})\z")]
     private static partial Regex HostnameRegex();
 
     private static readonly (string Name, Func<ContainerSpec, IEnumerable<string>> Check)[] Checks =
@@ -31,11 +31,18 @@ public static partial class SpecValidator
             .Select(c => $"invalid copy-out `{c.ContainerPath}:{c.HostPath}`: expected /CONTAINER/PATH:HOST_PATH")),
         ("network", s => s.Network is NetworkModes.None or NetworkModes.Host ? [] : [$"unknown network mode `{s.Network}`: use none or host"]),
         ("limits", CheckLimits),
-        ("timeout", s => s.Timeout is { } t && t <= TimeSpan.Zero ? ["the timeout must be positive"] : []),
+        ("timeout", s => s.Timeout is { } t && (t <= TimeSpan.Zero || t > Durations.Max)
+            ? [$"the timeout must be above 0 and at most {Durations.Format(Durations.Max)}"] : []),
         ("capabilities", s => s.Capabilities.Where(c => !Security.Capabilities.Names.Contains(c)).Select(c => $"unknown capability `{c}`")),
         ("seccomp", s => s.Seccomp is SeccompModes.Default or SeccompModes.Unconfined ? [] : [$"unknown seccomp mode `{s.Seccomp}`: use default or unconfined"]),
-        ("stop-timeout", s => s.StopTimeout < TimeSpan.Zero ? ["the stop timeout must not be negative"] : []),
+        ("stop-timeout", s => s.StopTimeout < TimeSpan.Zero || s.StopTimeout > Durations.Max
+            ? [$"the stop timeout must be between 0 and {Durations.Format(Durations.Max)}"] : []),
+        ("user", s => s.User is { } u && (u.Uid == UserLookup.Unchanged || u.Gid == UserLookup.Unchanged)
+            ? ["uid and gid must be below 4294967295 (to the kernel -1 means unchanged)"] : []),
     ];
+
+    /// <summary>True for a container name as `run` takes it (no slash, no dot-dot, no trailing newline).</summary>
+    public static bool IsValidName(string name) => NameRegex().IsMatch(name);
 
     /// <summary>Every problem with the spec; empty when it may be run.</summary>
     public static IReadOnlyList<string> Problems(ContainerSpec spec)
@@ -95,7 +102,7 @@ public static partial class SpecValidator
             : CheckOverlayPath("current directory", s.SharedDir)
                 .Concat(Directory.Exists(s.SharedDir) ? [] : [$"current directory `{s.SharedDir}` does not exist"]);
 
-    [GeneratedRegex(@"^[A-Za-z0-9_=.,]*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_=.,]*\z")]
     private static partial Regex TmpfsOptionsRegex();
 
     private static IEnumerable<string> CheckVolumes(ContainerSpec s)
@@ -124,7 +131,38 @@ public static partial class SpecValidator
             if (!TmpfsOptionsRegex().IsMatch(t.Options))
             {
                 yield return $"invalid tmpfs options `{t.Options}`: expected such as size=64m,mode=1777";
+                continue;
             }
+            foreach (var problem in t.Options.Split(',').Select(TmpfsOptionProblem).OfType<string>())
+            {
+                yield return $"invalid tmpfs option for `{t.Target}`: {problem}";
+            }
+        }
+    }
+
+    /// <summary>
+    /// The kernel parses tmpfs sizes with memparse, which wraps silently past 64 bits: sizes and
+    /// the octal mode are checked here instead.
+    /// </summary>
+    private static string? TmpfsOptionProblem(string option)
+    {
+        int eq = option.IndexOf('=');
+        string key = eq < 0 ? option : option[..eq], value = eq < 0 ? "" : option[(eq + 1)..];
+        switch (key)
+        {
+            case "size" or "nr_blocks" or "nr_inodes":
+                try
+                {
+                    return Sizes.Parse(value, $"tmpfs {key}") > 0 ? null : $"`{option}` must be above 0";
+                }
+                catch (TinyDockerException e)
+                {
+                    return e.Message;
+                }
+            case "mode":
+                return value.Length is > 0 and <= 4 && value.All(c => c is >= '0' and <= '7') ? null : $"`{option}`: expected an octal mode such as 1777";
+            default:
+                return null;
         }
     }
 
@@ -143,7 +181,7 @@ public static partial class SpecValidator
         {
             yield return "the pids limit must be at least 1";
         }
-        if (l.Cpus is { } cpus && (cpus <= 0 || cpus > Environment.ProcessorCount))
+        if (l.Cpus is { } cpus && !(cpus > 0 && cpus <= Environment.ProcessorCount)) // NaN fails both
         {
             yield return $"--cpus must be above 0 and at most {Environment.ProcessorCount} (the cores of this machine)";
         }

@@ -5,10 +5,14 @@ namespace TinyDocker.Runtime.Spec;
 /// <summary>
 /// `-u USER[:GROUP]` as docker reads it: numbers are taken as they are, names are looked up in
 /// the image's /etc/passwd and /etc/group; a uid without a group gets the user's primary group
-/// from passwd, else gid 0.
+/// from passwd, else gid 0. 4294967295 is no id: to setresuid and setresgid it means "leave this
+/// one unchanged", so `-u 4294967295` would run as root.
 /// </summary>
 public static class UserLookup
 {
+    /// <summary>(uid_t)-1: the kernel's "unchanged", never a user or group.</summary>
+    public const uint Unchanged = uint.MaxValue;
+
     public static UserIds Resolve(string text, IReadOnlyList<string> layers)
     {
         var parts = text.Split(':');
@@ -24,15 +28,20 @@ public static class UserLookup
                 : throw Unknown("user", parts[0]);
         if (parts.Length == 1)
         {
-            return new UserIds(uid, primaryGid ?? 0);
+            return Checked(text, new UserIds(uid, primaryGid ?? 0));
         }
         uint gid = uint.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out uint g)
             ? g
             : Entries(layers, "etc/group").FirstOrDefault(e => e.Length > 2 && e[0] == parts[1]) is { } group
                 ? ParseId(group[2]) ?? throw Unknown("group", parts[1])
                 : throw Unknown("group", parts[1]);
-        return new UserIds(uid, gid);
+        return Checked(text, new UserIds(uid, gid));
     }
+
+    private static UserIds Checked(string text, UserIds ids)
+        => ids.Uid == Unchanged || ids.Gid == Unchanged
+            ? throw new TinyDockerException($"invalid user `{text}`: uid and gid must be below 4294967295 (to the kernel -1 means unchanged)")
+            : ids;
 
     private static TinyDockerException Unknown(string what, string name)
         => new($"unknown {what} `{name}`: not a number and not in the image's /etc/{(what == "user" ? "passwd" : "group")}");

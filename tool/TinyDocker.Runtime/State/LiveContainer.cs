@@ -8,8 +8,9 @@ public sealed record LiveContainer(ContainerSpec Spec, int InitPid, int Supervis
 {
     public static LiveContainer Open(string root, string name)
     {
+        // A name is one directory below the root: `../x` or `/x` must not reach another directory.
         string dir = Path.Combine(root, name);
-        if (!Directory.Exists(dir) || !ContainerState.IsLocked(dir))
+        if (!SpecValidator.IsValidName(name) || !Directory.Exists(dir) || !ContainerState.IsLocked(dir))
         {
             throw new TinyDockerException($"no running container named `{name}`");
         }
