@@ -51,22 +51,39 @@ public sealed class ExitCodeTests : IClassFixture<BusyboxImage>, IDisposable
         new[] { "run", "-v", "/nonexistent:/data", "bad-volume", "true" },
         new[] { "run", "--no-such-option", "x", "true" },
         new[] { "no-such-verb" },
+        // Values that crashed the tool or ran with the wrong meaning (issue 16, items 6 and 8).
+        new[] { "run", "--timeout", "99999999h", "huge-timeout", "true" },
+        new[] { "run", "--timeout", "1s", "--stop-timeout", "99999999h", "huge-stop", "sleep", "5" },
+        new[] { "run", "--cpus", "NaN", "nan-cpus", "true" },
+        new[] { "run", "--cpus", "Infinity", "inf-cpus", "true" },
+        new[] { "run", "--memory", "99999999999t", "huge-memory", "true" },
+        new[] { "run", "--memory", "64m", "--memory-swap", "99999999999t", "huge-swap", "true" },
+        new[] { "run", "--tmpfs", "/t:size=99999999999t", "huge-tmpfs", "true" },
+        new[] { "run", "-u", "4294967295", "minus-one-uid", "id" },
+        new[] { "run", "-u", "0:4294967295", "minus-one-gid", "id" },
+        new[] { "run", "newline\n", "true" },
+        new[] { "run", "--hostname", "host\n", "newline-host", "true" },
+        new[] { "run", "--pids-limit", "99999999999999999999", "huge-pids", "true" },
+        new[] { "stop", "--time", "99999999h", "nobody" },
+        new[] { "exec", "../../etc", "true" },
     };
 
     [RootTheory]
     [MemberData(nameof(BadInputs))]
     public void Bad_input_is_one_line_and_125_and_creates_nothing(string[] args)
     {
-        var mountsBefore = Machine.Mounts();
 
         var r = _tool.Run(args);
 
         Assert.True(r.ExitCode == 125, r.ToString());
         Assert.StartsWith("tinydocker: ", r.Stderr, StringComparison.Ordinal);
         Assert.Single(r.Stderr.TrimEnd('\n').Split('\n'));
+        Assert.DoesNotContain("   at ", r.Stderr, StringComparison.Ordinal);
         Assert.Empty(_tool.StateEntries());
+        Assert.Empty(Cgroups.Named(_tool.CgroupPrefix));
+        Assert.Empty(Machine.ProcessesWith(_tool.StateRoot));
         Assert.False(Directory.Exists(_tool.DataRoot)); // not even an empty image store
-        Assert.Equal(mountsBefore, Machine.Mounts());
+        Assert.Empty(_tool.LeftMounts());
     }
 
     public void Dispose() => _tool.Dispose();

@@ -117,18 +117,19 @@ internal static class RunSpecBuilder
             {
                 throw new TinyDockerException($"env file `{file}` does not exist");
             }
-            string[] lines;
-            try
-            {
-                lines = File.ReadAllText(file, strict).Split('\n');
-            }
-            catch (System.Text.DecoderFallbackException)
-            {
-                throw new TinyDockerException($"env file `{file}` is not UTF-8 text");
-            }
+            byte[][] lines = SplitLines(File.ReadAllBytes(file));
             for (int i = 0; i < lines.Length; i++)
             {
-                string entry = lines[i].Trim();
+                string text;
+                try
+                {
+                    text = strict.GetString(lines[i]);
+                }
+                catch (System.Text.DecoderFallbackException)
+                {
+                    throw new TinyDockerException($"env file `{file}` line {i + 1}: not UTF-8 text, expected KEY=VALUE");
+                }
+                string entry = text.Trim();
                 if (entry.Length == 0 || entry.StartsWith('#'))
                 {
                     continue;
@@ -140,6 +141,21 @@ internal static class RunSpecBuilder
                 yield return entry;
             }
         }
+    }
+
+    private static byte[][] SplitLines(byte[] bytes)
+    {
+        var lines = new List<byte[]>();
+        int start = 0;
+        for (int i = 0; i <= bytes.Length; i++)
+        {
+            if (i == bytes.Length || bytes[i] == (byte)'\n')
+            {
+                lines.Add(bytes[start..i]);
+                start = i + 1;
+            }
+        }
+        return [.. lines];
     }
 
     /// <summary>A clean default environment, then the user's entries in order (a later KEY wins).</summary>
