@@ -34,11 +34,19 @@ public sealed class HostWatch : IDisposable
     }
 
     /// <summary>
-    /// The host's mount table, leaving out the state roots other test runs on this machine
-    /// create and remove meanwhile (a container's own mounts never appear here at all).
+    /// The host's own mount table: the system's mounts, which an escape would add to or take from.
+    /// Left out are the places where other tests and other runs on this machine mount and unmount
+    /// while this test runs (temporary directories, /run, state and data roots): comparing those
+    /// made the suite race with itself. A container's own mounts never appear here at all.
     /// </summary>
     private static IReadOnlyList<string> HostMounts()
-        => Machine.Mounts().Where(m => !m.Contains("tinydocker", StringComparison.Ordinal)).ToList();
+        => Machine.Mounts().Where(m => !Transient(m.Split(' ')[0])).ToList();
+
+    private static bool Transient(string mountPoint)
+        => mountPoint.Contains("tinydocker", StringComparison.Ordinal)
+            || mountPoint.StartsWith(Path.GetTempPath(), StringComparison.Ordinal)
+            || mountPoint.StartsWith("/tmp/", StringComparison.Ordinal)
+            || mountPoint.StartsWith("/run/", StringComparison.Ordinal);
 
     public void Dispose()
     {

@@ -68,7 +68,9 @@ public sealed class KernelInterfaceTests(BusyboxImage image) : EscapeTestBase(im
     [RootFact]
     public void The_cgroup_v1_release_agent_escape_fails()
     {
-        var agents = Directory.EnumerateFiles("/sys/fs/cgroup", "release_agent", SearchOption.AllDirectories).ToList();
+        // Only a v1 hierarchy's root has one. Not a recursive walk: other runs on this machine make
+        // and remove cgroups all the time, and a directory gone mid-walk would fail the test.
+        var agents = Directory.EnumerateDirectories("/sys/fs/cgroup").Select(h => Path.Combine(h, "release_agent")).Where(File.Exists).ToList();
         var before = agents.ToDictionary(a => a, File.ReadAllText);
         // The classic: a writable release_agent, or a fresh cgroup v1 mount that has one.
         const string attempt = """

@@ -93,6 +93,16 @@ public sealed class TinyTool : IDisposable
     private readonly List<Process> _started = [];
 
     /// <summary>Names of the entries in the state root (empty when it does not exist).</summary>
+    /// <summary>
+    /// Host mounts below this tool's state or data root: every mount a run makes is below its
+    /// state directory, so this is what a run could leave behind. Scoped on purpose: the rest of
+    /// the table changes whenever another test or another run on this machine mounts something.
+    /// </summary>
+    public IReadOnlyList<string> LeftMounts()
+        => Machine.Mounts().Where(m => Below(m.Split(' ')[0], StateRoot) || Below(m.Split(' ')[0], DataRoot)).ToList();
+
+    private static bool Below(string path, string root) => path == root || path.StartsWith(root + "/", StringComparison.Ordinal);
+
     public IReadOnlyList<string> StateEntries()
         => Directory.Exists(StateRoot) ? Directory.EnumerateFileSystemEntries(StateRoot).Select(e => Path.GetFileName(e)).ToList() : [];
 
