@@ -143,7 +143,40 @@ public sealed class SeccompFilterTests
             SeccompFilter.Build(SeccompArch.X86_64, DefaultSeccompProfile.For(Capabilities.Default));
         }
         Assert.InRange(clock.Elapsed.TotalMilliseconds / 100, 0, 5);
-        Assert.Same(SeccompFilter.ForCommand(Capabilities.Default), SeccompFilter.ForCommand([.. Capabilities.Default.Reverse()]));
+    }
+
+    [Theory]
+    [InlineData(SeccompArch.X86_64)]
+    [InlineData(SeccompArch.Aarch64)]
+    public void The_embedded_default_program_is_what_the_builder_makes_of_the_profile(SeccompArch arch)
+    {
+        var built = SeccompFilter.Build(arch, DefaultSeccompProfile.For(Capabilities.Default));
+        Assert.True(built.SequenceEqual(DefaultSeccompProgram.For(arch)),
+            $"the profile changed: paste this into Security/DefaultSeccompProgram.Data.cs\n{DefaultSeccompProgram.Source(arch, built)}");
+    }
+
+    [Fact]
+    public void Docker_s_default_set_in_any_order_gets_the_embedded_program_and_another_set_a_built_one()
+    {
+        var arch = SeccompArchs.Current;
+        Assert.Equal(DefaultSeccompProgram.For(arch), SeccompFilter.ForCommand([.. Capabilities.Default.Reverse()]));
+        Assert.Equal(SeccompFilter.Build(arch, DefaultSeccompProfile.For(["SYS_ADMIN"])), SeccompFilter.ForCommand(["SYS_ADMIN"]));
+    }
+
+    [Theory]
+    [InlineData("read", 0, 63)]
+    [InlineData("writev", 20, 66)]
+    [InlineData("pivot_root", 155, 41)]
+    [InlineData("setresuid", 117, 147)]
+    [InlineData("gettid", 186, 178)]
+    [InlineData("io_uring_setup", 425, 425)]
+    [InlineData("removexattrat", 466, 466)]
+    public void The_table_s_columns_line_up(string call, int x64, int arm64)
+    {
+        Assert.Equal(x64, SyscallTable.Number(call, SeccompArch.X86_64));
+        Assert.Equal(arm64, SyscallTable.Number(call, SeccompArch.Aarch64));
+        Assert.Null(SyscallTable.Number("open", SeccompArch.Aarch64));
+        Assert.Equal(379, SyscallTable.Names.Count());
     }
 
     private static uint Run(IReadOnlyList<BpfInstruction> program, int nr, ulong[]? args = null, uint arch = (uint)SeccompArch.Aarch64)

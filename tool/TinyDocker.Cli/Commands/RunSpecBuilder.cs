@@ -24,7 +24,7 @@ internal static class RunSpecBuilder
             Hostname = host,
             Layers = layers,
             Command = ImageDefaults.Command(image?.Config, command),
-            Env = BuildEnvironment(host, ImageDefaults.Env(image?.Config, EnvFileEntries(o.EnvFile.Values).Concat(Values(o.Env)).ToList())),
+            Env = BuildEnvironment(host, ImageDefaults.Env(image?.Config, EnvFile.Entries(o.EnvFile.Values).Concat(Values(o.Env)).ToList())),
             WorkingDir = o.Workdir.Value() ?? ImageDefaults.WorkingDir(image?.Config, cwd),
             SharedDir = cwd,
             StateRoot = StateRoot.Current,
@@ -102,60 +102,6 @@ internal static class RunSpecBuilder
             throw new TinyDockerException($"invalid copy-out `{text}`: expected CONTAINER_PATH:HOST_PATH");
         }
         return new CopyOut(text[..colon], Path.GetFullPath(text[(colon + 1)..]));
-    }
-
-    /// <summary>
-    /// KEY=VALUE lines of UTF-8 text; blank lines and lines starting with # are skipped. A line that
-    /// is not text (a binary file, a NUL, an escape sequence) is refused by its number, never echoed.
-    /// </summary>
-    private static IEnumerable<string> EnvFileEntries(IEnumerable<string?> files)
-    {
-        var strict = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-        foreach (var file in files.OfType<string>())
-        {
-            if (!File.Exists(file))
-            {
-                throw new TinyDockerException($"env file `{file}` does not exist");
-            }
-            byte[][] lines = SplitLines(File.ReadAllBytes(file));
-            for (int i = 0; i < lines.Length; i++)
-            {
-                string text;
-                try
-                {
-                    text = strict.GetString(lines[i]);
-                }
-                catch (System.Text.DecoderFallbackException)
-                {
-                    throw new TinyDockerException($"env file `{file}` line {i + 1}: not UTF-8 text, expected KEY=VALUE");
-                }
-                string entry = text.Trim();
-                if (entry.Length == 0 || entry.StartsWith('#'))
-                {
-                    continue;
-                }
-                if (entry.Any(c => char.IsControl(c) && c != '\t'))
-                {
-                    throw new TinyDockerException($"env file `{file}` line {i + 1}: a control character in it, expected KEY=VALUE text");
-                }
-                yield return entry;
-            }
-        }
-    }
-
-    private static byte[][] SplitLines(byte[] bytes)
-    {
-        var lines = new List<byte[]>();
-        int start = 0;
-        for (int i = 0; i <= bytes.Length; i++)
-        {
-            if (i == bytes.Length || bytes[i] == (byte)'\n')
-            {
-                lines.Add(bytes[start..i]);
-                start = i + 1;
-            }
-        }
-        return [.. lines];
     }
 
     /// <summary>A clean default environment, then the user's entries in order (a later KEY wins).</summary>

@@ -59,24 +59,36 @@ public static partial class DefaultSeccompProfile
     /// </summary>
     public static IReadOnlyDictionary<string, SyscallAction> For(IReadOnlyCollection<string> capabilities)
     {
+        // Plain loops, no LINQ over tuples: generic code over value types is JIT-compiled in every init.
         var always = new Always(Allow);
-        var actions = Allowed.ToDictionary(n => n, SyscallAction (_) => always, StringComparer.Ordinal);
-        foreach (var (cap, calls) in ByCapability.Where(c => capabilities.Contains(c.Capability)))
+        var actions = new Dictionary<string, SyscallAction>(Allowed.Length + 16, StringComparer.Ordinal);
+        foreach (var call in Allowed)
         {
-            foreach (var call in calls)
+            actions[call] = always;
+        }
+        foreach (var (cap, calls) in ByCapability)
+        {
+            if (capabilities.Contains(cap))
             {
-                actions[call] = always;
+                foreach (var call in calls)
+                {
+                    actions[call] = always;
+                }
             }
         }
-        bool sysAdmin = capabilities.Contains("SYS_ADMIN");
-        if (!sysAdmin)
+        if (!capabilities.Contains("SYS_ADMIN"))
         {
             actions["clone"] = new ArgumentRule(0, [new(ArgTest.NoBitsOf, NamespaceFlags, Allow)], Eperm);
             // clone3 passes its flags in memory, which a filter cannot read: ENOSYS makes libc fall back to clone.
             actions["clone3"] = new Always(SeccompVerdict.Errno(ENOSYS));
         }
         actions["socket"] = new ArgumentRule(0, [new(ArgTest.Equal, AfAlg, Eperm), new(ArgTest.Equal, AfVsock, Eperm)], Allow);
-        actions["personality"] = new ArgumentRule(0, [.. AllowedPersonalities.Select(p => new ArgCase(ArgTest.Equal, p, Allow))], Eperm);
+        var personalities = new ArgCase[AllowedPersonalities.Length];
+        for (int i = 0; i < personalities.Length; i++)
+        {
+            personalities[i] = new ArgCase(ArgTest.Equal, AllowedPersonalities[i], Allow);
+        }
+        actions["personality"] = new ArgumentRule(0, personalities, Eperm);
         // Not in docker's profile: a command must not type into a terminal (bubblewrap's CVE-2017-5226).
         actions["ioctl"] = new ArgumentRule(1, [new(ArgTest.Equal, Tiocsti, Eperm), new(ArgTest.Equal, Tioclinux, Eperm)], Allow);
         return actions;

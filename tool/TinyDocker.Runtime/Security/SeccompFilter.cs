@@ -16,13 +16,13 @@ public static class SeccompFilter
     private const uint X32SyscallBit = 0x4000_0000;
     private const int MaxInstructions = 4096; // BPF_MAXINSNS
 
-    private static readonly Lazy<BpfInstruction[]> DefaultProgram = new(
-        () => Build(SeccompArchs.Current, DefaultSeccompProfile.For(Capabilities.Default)).ToArray());
-
-    /// <summary>The program for a command holding <paramref name="capabilities"/>; docker's default set is compiled once per process.</summary>
+    /// <summary>
+    /// The program for a command holding <paramref name="capabilities"/>: for docker's default set
+    /// the one compiled at development time (<see cref="DefaultSeccompProgram"/>), else built here.
+    /// </summary>
     public static BpfInstruction[] ForCommand(IReadOnlyCollection<string> capabilities)
         => capabilities.Count == Capabilities.Default.Length && Capabilities.Default.All(capabilities.Contains)
-            ? DefaultProgram.Value
+            ? DefaultSeccompProgram.For(SeccompArchs.Current)
             : Build(SeccompArchs.Current, DefaultSeccompProfile.For(capabilities)).ToArray();
 
     public static IReadOnlyList<BpfInstruction> Build(SeccompArch arch, IReadOnlyDictionary<string, SyscallAction> actions)
@@ -40,17 +40,18 @@ public static class SeccompFilter
             p.Add(BpfInstruction.Jump(BpfInstruction.JumpGreaterOrEqual, X32SyscallBit, 0, 1));
             p.Add(BpfInstruction.Ret(SeccompVerdict.Errno(DefaultSeccompProfile.EPERM).Value));
         }
-        var runs = Runs(arch, actions);
-        p.AddRange(Search(runs, 0, runs.Count - 1));
+        var (starts, runActions) = Runs(arch, actions);
+        p.AddRange(Search(starts, runActions, 0, starts.Count - 1));
         return p.Count <= MaxInstructions ? p : throw new InvalidOperationException("seccomp program longer than BPF_MAXINSNS");
     }
 
-    /// <summary>Call numbers from 0 up, cut where the action changes: (first number, action).</summary>
-    private static List<(uint Start, SyscallAction Action)> Runs(SeccompArch arch, IReadOnlyDictionary<string, SyscallAction> actions)
+    /// <summary>Call numbers from 0 up, cut where the action changes: each run's first number and action.</summary>
+    private static (List<uint> Starts, List<SyscallAction> Actions) Runs(SeccompArch arch, IReadOnlyDictionary<string, SyscallAction> actions)
     {
         int highest = SyscallTable.Highest(arch);
         var refused = new Always(SeccompVerdict.Errno(DefaultSeccompProfile.EPERM));
-        var byNumber = Enumerable.Repeat<SyscallAction>(refused, highest + 1).ToArray();
+        var byNumber = new SyscallAction[highest + 1];
+        Array.Fill(byNumber, refused);
         foreach (var (name, action) in actions)
         {
             if (SyscallTable.Number(name, arch) is { } nr)
@@ -58,38 +59,44 @@ public static class SeccompFilter
                 byNumber[nr] = action;
             }
         }
-        var runs = new List<(uint, SyscallAction)>();
+        var starts = new List<uint>();
+        var runActions = new List<SyscallAction>();
         for (int nr = 0; nr <= highest; nr++)
         {
-            // Records compare by value, so neighbouring plain allows (or refusals) merge; argument rules never do.
-            if (runs.Count == 0 || byNumber[nr] is ArgumentRule || !runs[^1].Item2.Equals(byNumber[nr]))
+            // Neighbouring calls with the same plain verdict merge; argument rules never do.
+            if (runActions.Count == 0 || !SameVerdict(runActions[^1], byNumber[nr]))
             {
-                runs.Add(((uint)nr, byNumber[nr]));
+                starts.Add((uint)nr);
+                runActions.Add(byNumber[nr]);
             }
         }
-        runs.Add(((uint)highest + 1, new Always(SeccompVerdict.Errno(DefaultSeccompProfile.ENOSYS))));
-        return runs;
+        starts.Add((uint)highest + 1);
+        runActions.Add(new Always(SeccompVerdict.Errno(DefaultSeccompProfile.ENOSYS)));
+        return (starts, runActions);
     }
 
-    /// <summary>Code that ends in a return for every number in runs[lo..hi]; the accumulator holds the number.</summary>
-    private static List<BpfInstruction> Search(List<(uint Start, SyscallAction Action)> runs, int lo, int hi)
+    private static bool SameVerdict(SyscallAction a, SyscallAction b)
+        => a is Always x && b is Always y && x.Verdict.Value == y.Verdict.Value;
+
+    /// <summary>Code that ends in a return for every number in runs lo..hi; the accumulator holds the number.</summary>
+    private static List<BpfInstruction> Search(List<uint> starts, List<SyscallAction> actions, int lo, int hi)
     {
         if (lo == hi)
         {
-            return Leaf(runs[lo].Action);
+            return Leaf(actions[lo]);
         }
         int mid = (lo + hi + 1) / 2;
-        var right = Search(runs, mid, hi);
-        var left = Search(runs, lo, mid - 1);
+        var right = Search(starts, actions, mid, hi);
+        var left = Search(starts, actions, lo, mid - 1);
         var code = new List<BpfInstruction>(right.Count + left.Count + 2);
         if (right.Count <= byte.MaxValue)
         {
-            code.Add(BpfInstruction.Jump(BpfInstruction.JumpGreaterOrEqual, runs[mid].Start, 0, (byte)right.Count));
+            code.Add(BpfInstruction.Jump(BpfInstruction.JumpGreaterOrEqual, starts[mid], 0, (byte)right.Count));
         }
         else
         {
             // A conditional jump reaches 255 instructions at most: hop over the right half with a long jump.
-            code.Add(BpfInstruction.Jump(BpfInstruction.JumpGreaterOrEqual, runs[mid].Start, 1, 0));
+            code.Add(BpfInstruction.Jump(BpfInstruction.JumpGreaterOrEqual, starts[mid], 1, 0));
             code.Add(new BpfInstruction(BpfInstruction.JumpAlways, 0, 0, (uint)right.Count));
         }
         code.AddRange(right);

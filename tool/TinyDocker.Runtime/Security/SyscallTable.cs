@@ -13,124 +13,133 @@ namespace TinyDocker.Runtime.Security;
 /// </summary>
 public static class SyscallTable
 {
-    private static readonly Dictionary<string, (int? X64, int? Arm64)> Numbers = new(StringComparer.Ordinal)
+    // Three parallel columns, name i with number i: the names one literal split once, the numbers
+    // constant data in the assembly (no initializer for the JIT to compile, nothing to parse) -1
+    // where the call does not exist. A dictionary initializer of this size cost the init 8 ms of JIT.
+    private const string NameList = """
+        _sysctl accept accept4 access acct add_key adjtimex afs_syscall alarm arch_prctl bind bpf brk
+        cachestat capget capset chdir chmod chown chroot clock_adjtime clock_getres clock_gettime
+        clock_nanosleep clock_settime clone clone3 close close_range connect copy_file_range creat
+        create_module delete_module dup dup2 dup3 epoll_create epoll_create1 epoll_ctl epoll_ctl_old
+        epoll_pwait epoll_pwait2 epoll_wait epoll_wait_old eventfd eventfd2 execve execveat exit exit_group
+        faccessat faccessat2 fadvise64 fallocate fanotify_init fanotify_mark fchdir fchmod fchmodat
+        fchmodat2 fchown fchownat fcntl fdatasync fgetxattr finit_module flistxattr flock fork fremovexattr
+        fsconfig fsetxattr fsmount fsopen fspick fstat fstatfs fsync ftruncate futex futex_requeue
+        futex_wait futex_waitv futex_wake futimesat get_kernel_syms get_mempolicy get_robust_list
+        get_thread_area getcpu getcwd getdents getdents64 getegid geteuid getgid getgroups getitimer
+        getpeername getpgid getpgrp getpid getpmsg getppid getpriority getrandom getresgid getresuid
+        getrlimit getrusage getsid getsockname getsockopt gettid gettimeofday getuid getxattr getxattrat
+        init_module inotify_add_watch inotify_init inotify_init1 inotify_rm_watch io_cancel io_destroy
+        io_getevents io_pgetevents io_setup io_submit io_uring_enter io_uring_register io_uring_setup ioctl
+        ioperm iopl ioprio_get ioprio_set kcmp kexec_file_load kexec_load keyctl kill landlock_add_rule
+        landlock_create_ruleset landlock_restrict_self lchown lgetxattr link linkat listen listmount
+        listxattr listxattrat llistxattr lookup_dcookie lremovexattr lseek lsetxattr lsm_get_self_attr
+        lsm_list_modules lsm_set_self_attr lstat madvise map_shadow_stack mbind membarrier memfd_create
+        memfd_secret migrate_pages mincore mkdir mkdirat mknod mknodat mlock mlock2 mlockall mmap
+        modify_ldt mount mount_setattr move_mount move_pages mprotect mq_getsetattr mq_notify mq_open
+        mq_timedreceive mq_timedsend mq_unlink mremap mseal msgctl msgget msgrcv msgsnd msync munlock
+        munlockall munmap name_to_handle_at nanosleep newfstatat nfsservctl open open_by_handle_at
+        open_tree openat openat2 pause perf_event_open personality pidfd_getfd pidfd_open pidfd_send_signal
+        pipe pipe2 pivot_root pkey_alloc pkey_free pkey_mprotect poll ppoll prctl pread64 preadv preadv2
+        prlimit64 process_madvise process_mrelease process_vm_readv process_vm_writev pselect6 ptrace
+        putpmsg pwrite64 pwritev pwritev2 query_module quotactl quotactl_fd read readahead readlink
+        readlinkat readv reboot recvfrom recvmmsg recvmsg remap_file_pages removexattr removexattrat rename
+        renameat renameat2 request_key restart_syscall rmdir rseq rt_sigaction rt_sigpending rt_sigprocmask
+        rt_sigqueueinfo rt_sigreturn rt_sigsuspend rt_sigtimedwait rt_tgsigqueueinfo sched_get_priority_max
+        sched_get_priority_min sched_getaffinity sched_getattr sched_getparam sched_getscheduler
+        sched_rr_get_interval sched_setaffinity sched_setattr sched_setparam sched_setscheduler sched_yield
+        seccomp security select semctl semget semop semtimedop sendfile sendmmsg sendmsg sendto
+        set_mempolicy set_mempolicy_home_node set_robust_list set_thread_area set_tid_address setdomainname
+        setfsgid setfsuid setgid setgroups sethostname setitimer setns setpgid setpriority setregid
+        setresgid setresuid setreuid setrlimit setsid setsockopt settimeofday setuid setxattr setxattrat
+        shmat shmctl shmdt shmget shutdown sigaltstack signalfd signalfd4 socket socketpair splice stat
+        statfs statmount statx swapoff swapon symlink symlinkat sync sync_file_range syncfs sysfs sysinfo
+        syslog tee tgkill time timer_create timer_delete timer_getoverrun timer_gettime timer_settime
+        timerfd_create timerfd_gettime timerfd_settime times tkill truncate tuxcall umask umount2 uname
+        unlink unlinkat unshare uretprobe uselib userfaultfd ustat utime utimensat utimes vfork vhangup
+        vmsplice vserver wait4 waitid write writev
+        """;
+
+    private static ReadOnlySpan<short> X64 =>
+    [
+        156, 43, 288, 21, 163, 248, 159, 183, 37, 158, 49, 321, 12, 451, 125, 126, 80, 90, 92, 161,
+        305, 229, 228, 230, 227, 56, 435, 3, 436, 42, 326, 85, 174, 176, 32, 33, 292, 213, 291, 233,
+        214, 281, 441, 232, 215, 284, 290, 59, 322, 60, 231, 269, 439, 221, 285, 300, 301, 81, 91, 268,
+        452, 93, 260, 72, 75, 193, 313, 196, 73, 57, 199, 431, 190, 432, 430, 433, 5, 138, 74, 77, 202,
+        456, 455, 449, 454, 261, 177, 239, 274, 211, 309, 79, 78, 217, 108, 107, 104, 115, 36, 52, 121,
+        111, 39, 181, 110, 140, 318, 120, 118, 97, 98, 124, 51, 55, 186, 96, 102, 191, 464, 175, 254,
+        253, 294, 255, 210, 207, 208, 333, 206, 209, 426, 427, 425, 16, 173, 172, 252, 251, 312, 320,
+        246, 250, 62, 445, 444, 446, 94, 192, 86, 265, 50, 458, 194, 465, 195, 212, 198, 8, 189, 459,
+        461, 460, 6, 28, 453, 237, 324, 319, 447, 256, 27, 83, 258, 133, 259, 149, 325, 151, 9, 154,
+        165, 442, 429, 279, 10, 245, 244, 240, 243, 242, 241, 25, 462, 71, 68, 70, 69, 26, 150, 152,
+        11, 303, 35, 262, 180, 2, 304, 428, 257, 437, 34, 298, 135, 438, 434, 424, 22, 293, 155, 330,
+        331, 329, 7, 271, 157, 17, 295, 327, 302, 440, 448, 310, 311, 270, 101, 182, 18, 296, 328, 178,
+        179, 443, 0, 187, 89, 267, 19, 169, 45, 299, 47, 216, 197, 466, 82, 264, 316, 249, 219, 84,
+        334, 13, 127, 14, 129, 15, 130, 128, 297, 146, 147, 204, 315, 143, 145, 148, 203, 314, 142,
+        144, 24, 317, 185, 23, 66, 64, 65, 220, 40, 307, 46, 44, 238, 450, 273, 205, 218, 171, 123,
+        122, 106, 116, 170, 38, 308, 109, 141, 114, 119, 117, 113, 160, 112, 54, 164, 105, 188, 463,
+        30, 31, 67, 29, 48, 131, 282, 289, 41, 53, 275, 4, 137, 457, 332, 168, 167, 88, 266, 162, 277,
+        306, 139, 99, 103, 276, 234, 201, 222, 226, 225, 224, 223, 283, 287, 286, 100, 200, 76, 184,
+        95, 166, 63, 87, 263, 272, 335, 134, 323, 136, 132, 280, 235, 58, 153, 278, 236, 61, 247, 1,
+        20,
+    ];
+
+    private static ReadOnlySpan<short> Arm64 =>
+    [
+        -1, 202, 242, -1, 89, 217, 171, -1, -1, -1, 200, 280, 214, 451, 90, 91, 49, -1, -1, 51, 266,
+        114, 113, 115, 112, 220, 435, 57, 436, 203, 285, -1, -1, 106, 23, -1, 24, -1, 20, 21, -1, 22,
+        441, -1, -1, -1, 19, 221, 281, 93, 94, 48, 439, 223, 47, 262, 263, 50, 52, 53, 452, 55, 54, 25,
+        83, 10, 273, 13, 32, -1, 16, 431, 7, 432, 430, 433, 80, 44, 82, 46, 98, 456, 455, 449, 454, -1,
+        -1, 236, 100, -1, 168, 17, -1, 61, 177, 175, 176, 158, 102, 205, 155, -1, 172, -1, 173, 141,
+        278, 150, 148, 163, 165, 156, 204, 209, 178, 169, 174, 8, 464, 105, 27, -1, 26, 28, 3, 1, 4,
+        292, 0, 2, 426, 427, 425, 29, -1, -1, 31, 30, 272, 294, 104, 219, 129, 445, 444, 446, -1, 9,
+        -1, 37, 201, 458, 11, 465, 12, 18, 15, 62, 6, 459, 461, 460, -1, 233, 453, 235, 283, 279, 447,
+        238, 232, -1, 34, -1, 33, 228, 284, 230, 222, -1, 40, 442, 429, 239, 226, 185, 184, 180, 183,
+        182, 181, 216, 462, 187, 186, 188, 189, 227, 229, 231, 215, 264, 101, 79, 42, -1, 265, 428, 56,
+        437, -1, 241, 92, 438, 434, 424, -1, 59, 41, 289, 290, 288, -1, 73, 167, 67, 69, 286, 261, 440,
+        448, 270, 271, 72, 117, -1, 68, 70, 287, -1, 60, 443, 63, 213, -1, 78, 65, 142, 207, 243, 212,
+        234, 14, 466, -1, 38, 276, 218, 128, -1, 293, 134, 136, 135, 138, 139, 133, 137, 240, 125, 126,
+        123, 275, 121, 120, 127, 122, 274, 118, 119, 124, 277, -1, -1, 191, 190, 193, 192, 71, 269,
+        211, 206, 237, 450, 99, -1, 96, 162, 152, 151, 144, 159, 161, 103, 268, 154, 140, 143, 149,
+        147, 145, 164, 157, 208, 170, 146, 5, 463, 196, 195, 197, 194, 210, 132, -1, 74, 198, 199, 76,
+        -1, 43, 457, 291, 225, 224, -1, 36, 81, 84, 267, -1, 179, 116, 77, 131, -1, 107, 111, 109, 108,
+        110, 85, 87, 86, 153, 130, 45, -1, 166, 39, 160, -1, 35, 97, -1, -1, 282, -1, -1, 88, -1, -1,
+        58, 75, -1, 260, 95, 64, 66,
+    ];
+
+    private static readonly string[] NameColumn = NameList.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
+    private static readonly Dictionary<string, int> Index = IndexNames();
+
+    private static Dictionary<string, int> IndexNames()
     {
-        ["_sysctl"] = (156, null), ["accept"] = (43, 202), ["accept4"] = (288, 242), ["access"] = (21, null),
-        ["acct"] = (163, 89), ["add_key"] = (248, 217), ["adjtimex"] = (159, 171), ["afs_syscall"] = (183, null),
-        ["alarm"] = (37, null), ["arch_prctl"] = (158, null), ["bind"] = (49, 200), ["bpf"] = (321, 280),
-        ["brk"] = (12, 214), ["cachestat"] = (451, 451), ["capget"] = (125, 90), ["capset"] = (126, 91),
-        ["chdir"] = (80, 49), ["chmod"] = (90, null), ["chown"] = (92, null), ["chroot"] = (161, 51),
-        ["clock_adjtime"] = (305, 266), ["clock_getres"] = (229, 114), ["clock_gettime"] = (228, 113),
-        ["clock_nanosleep"] = (230, 115), ["clock_settime"] = (227, 112), ["clone"] = (56, 220), ["clone3"] = (435, 435),
-        ["close"] = (3, 57), ["close_range"] = (436, 436), ["connect"] = (42, 203), ["copy_file_range"] = (326, 285),
-        ["creat"] = (85, null), ["create_module"] = (174, null), ["delete_module"] = (176, 106), ["dup"] = (32, 23),
-        ["dup2"] = (33, null), ["dup3"] = (292, 24), ["epoll_create"] = (213, null), ["epoll_create1"] = (291, 20),
-        ["epoll_ctl"] = (233, 21), ["epoll_ctl_old"] = (214, null), ["epoll_pwait"] = (281, 22),
-        ["epoll_pwait2"] = (441, 441), ["epoll_wait"] = (232, null), ["epoll_wait_old"] = (215, null),
-        ["eventfd"] = (284, null), ["eventfd2"] = (290, 19), ["execve"] = (59, 221), ["execveat"] = (322, 281),
-        ["exit"] = (60, 93), ["exit_group"] = (231, 94), ["faccessat"] = (269, 48), ["faccessat2"] = (439, 439),
-        ["fadvise64"] = (221, 223), ["fallocate"] = (285, 47), ["fanotify_init"] = (300, 262),
-        ["fanotify_mark"] = (301, 263), ["fchdir"] = (81, 50), ["fchmod"] = (91, 52), ["fchmodat"] = (268, 53),
-        ["fchmodat2"] = (452, 452), ["fchown"] = (93, 55), ["fchownat"] = (260, 54), ["fcntl"] = (72, 25),
-        ["fdatasync"] = (75, 83), ["fgetxattr"] = (193, 10), ["finit_module"] = (313, 273), ["flistxattr"] = (196, 13),
-        ["flock"] = (73, 32), ["fork"] = (57, null), ["fremovexattr"] = (199, 16), ["fsconfig"] = (431, 431),
-        ["fsetxattr"] = (190, 7), ["fsmount"] = (432, 432), ["fsopen"] = (430, 430), ["fspick"] = (433, 433),
-        ["fstat"] = (5, 80), ["fstatfs"] = (138, 44), ["fsync"] = (74, 82), ["ftruncate"] = (77, 46),
-        ["futex"] = (202, 98), ["futex_requeue"] = (456, 456), ["futex_wait"] = (455, 455), ["futex_waitv"] = (449, 449),
-        ["futex_wake"] = (454, 454), ["futimesat"] = (261, null), ["get_kernel_syms"] = (177, null),
-        ["get_mempolicy"] = (239, 236), ["get_robust_list"] = (274, 100), ["get_thread_area"] = (211, null),
-        ["getcpu"] = (309, 168), ["getcwd"] = (79, 17), ["getdents"] = (78, null), ["getdents64"] = (217, 61),
-        ["getegid"] = (108, 177), ["geteuid"] = (107, 175), ["getgid"] = (104, 176), ["getgroups"] = (115, 158),
-        ["getitimer"] = (36, 102), ["getpeername"] = (52, 205), ["getpgid"] = (121, 155), ["getpgrp"] = (111, null),
-        ["getpid"] = (39, 172), ["getpmsg"] = (181, null), ["getppid"] = (110, 173), ["getpriority"] = (140, 141),
-        ["getrandom"] = (318, 278), ["getresgid"] = (120, 150), ["getresuid"] = (118, 148), ["getrlimit"] = (97, 163),
-        ["getrusage"] = (98, 165), ["getsid"] = (124, 156), ["getsockname"] = (51, 204), ["getsockopt"] = (55, 209),
-        ["gettid"] = (186, 178), ["gettimeofday"] = (96, 169), ["getuid"] = (102, 174), ["getxattr"] = (191, 8),
-        ["getxattrat"] = (464, 464), ["init_module"] = (175, 105), ["inotify_add_watch"] = (254, 27),
-        ["inotify_init"] = (253, null), ["inotify_init1"] = (294, 26), ["inotify_rm_watch"] = (255, 28),
-        ["io_cancel"] = (210, 3), ["io_destroy"] = (207, 1), ["io_getevents"] = (208, 4), ["io_pgetevents"] = (333, 292),
-        ["io_setup"] = (206, 0), ["io_submit"] = (209, 2), ["io_uring_enter"] = (426, 426),
-        ["io_uring_register"] = (427, 427), ["io_uring_setup"] = (425, 425), ["ioctl"] = (16, 29),
-        ["ioperm"] = (173, null), ["iopl"] = (172, null), ["ioprio_get"] = (252, 31), ["ioprio_set"] = (251, 30),
-        ["kcmp"] = (312, 272), ["kexec_file_load"] = (320, 294), ["kexec_load"] = (246, 104), ["keyctl"] = (250, 219),
-        ["kill"] = (62, 129), ["landlock_add_rule"] = (445, 445), ["landlock_create_ruleset"] = (444, 444),
-        ["landlock_restrict_self"] = (446, 446), ["lchown"] = (94, null), ["lgetxattr"] = (192, 9), ["link"] = (86, null),
-        ["linkat"] = (265, 37), ["listen"] = (50, 201), ["listmount"] = (458, 458), ["listxattr"] = (194, 11),
-        ["listxattrat"] = (465, 465), ["llistxattr"] = (195, 12), ["lookup_dcookie"] = (212, 18),
-        ["lremovexattr"] = (198, 15), ["lseek"] = (8, 62), ["lsetxattr"] = (189, 6), ["lsm_get_self_attr"] = (459, 459),
-        ["lsm_list_modules"] = (461, 461), ["lsm_set_self_attr"] = (460, 460), ["lstat"] = (6, null),
-        ["madvise"] = (28, 233), ["map_shadow_stack"] = (453, 453), ["mbind"] = (237, 235), ["membarrier"] = (324, 283),
-        ["memfd_create"] = (319, 279), ["memfd_secret"] = (447, 447), ["migrate_pages"] = (256, 238),
-        ["mincore"] = (27, 232), ["mkdir"] = (83, null), ["mkdirat"] = (258, 34), ["mknod"] = (133, null),
-        ["mknodat"] = (259, 33), ["mlock"] = (149, 228), ["mlock2"] = (325, 284), ["mlockall"] = (151, 230),
-        ["mmap"] = (9, 222), ["modify_ldt"] = (154, null), ["mount"] = (165, 40), ["mount_setattr"] = (442, 442),
-        ["move_mount"] = (429, 429), ["move_pages"] = (279, 239), ["mprotect"] = (10, 226), ["mq_getsetattr"] = (245, 185),
-        ["mq_notify"] = (244, 184), ["mq_open"] = (240, 180), ["mq_timedreceive"] = (243, 183),
-        ["mq_timedsend"] = (242, 182), ["mq_unlink"] = (241, 181), ["mremap"] = (25, 216), ["mseal"] = (462, 462),
-        ["msgctl"] = (71, 187), ["msgget"] = (68, 186), ["msgrcv"] = (70, 188), ["msgsnd"] = (69, 189),
-        ["msync"] = (26, 227), ["munlock"] = (150, 229), ["munlockall"] = (152, 231), ["munmap"] = (11, 215),
-        ["name_to_handle_at"] = (303, 264), ["nanosleep"] = (35, 101), ["newfstatat"] = (262, 79),
-        ["nfsservctl"] = (180, 42), ["open"] = (2, null), ["open_by_handle_at"] = (304, 265), ["open_tree"] = (428, 428),
-        ["openat"] = (257, 56), ["openat2"] = (437, 437), ["pause"] = (34, null),
-        ["perf_event_open"] = (298, 241), ["personality"] = (135, 92), ["pidfd_getfd"] = (438, 438),
-        ["pidfd_open"] = (434, 434), ["pidfd_send_signal"] = (424, 424), ["pipe"] = (22, null), ["pipe2"] = (293, 59),
-        ["pivot_root"] = (155, 41), ["pkey_alloc"] = (330, 289), ["pkey_free"] = (331, 290),
-        ["pkey_mprotect"] = (329, 288), ["poll"] = (7, null), ["ppoll"] = (271, 73), ["prctl"] = (157, 167),
-        ["pread64"] = (17, 67), ["preadv"] = (295, 69), ["preadv2"] = (327, 286), ["prlimit64"] = (302, 261),
-        ["process_madvise"] = (440, 440), ["process_mrelease"] = (448, 448), ["process_vm_readv"] = (310, 270),
-        ["process_vm_writev"] = (311, 271), ["pselect6"] = (270, 72), ["ptrace"] = (101, 117), ["putpmsg"] = (182, null),
-        ["pwrite64"] = (18, 68), ["pwritev"] = (296, 70), ["pwritev2"] = (328, 287), ["query_module"] = (178, null),
-        ["quotactl"] = (179, 60), ["quotactl_fd"] = (443, 443), ["read"] = (0, 63), ["readahead"] = (187, 213),
-        ["readlink"] = (89, null), ["readlinkat"] = (267, 78), ["readv"] = (19, 65), ["reboot"] = (169, 142),
-        ["recvfrom"] = (45, 207), ["recvmmsg"] = (299, 243), ["recvmsg"] = (47, 212), ["remap_file_pages"] = (216, 234),
-        ["removexattr"] = (197, 14), ["removexattrat"] = (466, 466), ["rename"] = (82, null), ["renameat"] = (264, 38),
-        ["renameat2"] = (316, 276), ["request_key"] = (249, 218), ["restart_syscall"] = (219, 128), ["rmdir"] = (84, null),
-        ["rseq"] = (334, 293), ["rt_sigaction"] = (13, 134), ["rt_sigpending"] = (127, 136),
-        ["rt_sigprocmask"] = (14, 135), ["rt_sigqueueinfo"] = (129, 138), ["rt_sigreturn"] = (15, 139),
-        ["rt_sigsuspend"] = (130, 133), ["rt_sigtimedwait"] = (128, 137), ["rt_tgsigqueueinfo"] = (297, 240),
-        ["sched_get_priority_max"] = (146, 125), ["sched_get_priority_min"] = (147, 126),
-        ["sched_getaffinity"] = (204, 123), ["sched_getattr"] = (315, 275), ["sched_getparam"] = (143, 121),
-        ["sched_getscheduler"] = (145, 120), ["sched_rr_get_interval"] = (148, 127), ["sched_setaffinity"] = (203, 122),
-        ["sched_setattr"] = (314, 274), ["sched_setparam"] = (142, 118), ["sched_setscheduler"] = (144, 119),
-        ["sched_yield"] = (24, 124), ["seccomp"] = (317, 277), ["security"] = (185, null), ["select"] = (23, null),
-        ["semctl"] = (66, 191), ["semget"] = (64, 190), ["semop"] = (65, 193), ["semtimedop"] = (220, 192),
-        ["sendfile"] = (40, 71), ["sendmmsg"] = (307, 269), ["sendmsg"] = (46, 211), ["sendto"] = (44, 206),
-        ["set_mempolicy"] = (238, 237), ["set_mempolicy_home_node"] = (450, 450), ["set_robust_list"] = (273, 99),
-        ["set_thread_area"] = (205, null), ["set_tid_address"] = (218, 96), ["setdomainname"] = (171, 162),
-        ["setfsgid"] = (123, 152), ["setfsuid"] = (122, 151), ["setgid"] = (106, 144), ["setgroups"] = (116, 159),
-        ["sethostname"] = (170, 161), ["setitimer"] = (38, 103), ["setns"] = (308, 268), ["setpgid"] = (109, 154),
-        ["setpriority"] = (141, 140), ["setregid"] = (114, 143), ["setresgid"] = (119, 149), ["setresuid"] = (117, 147),
-        ["setreuid"] = (113, 145), ["setrlimit"] = (160, 164), ["setsid"] = (112, 157), ["setsockopt"] = (54, 208),
-        ["settimeofday"] = (164, 170), ["setuid"] = (105, 146), ["setxattr"] = (188, 5), ["setxattrat"] = (463, 463),
-        ["shmat"] = (30, 196), ["shmctl"] = (31, 195), ["shmdt"] = (67, 197), ["shmget"] = (29, 194),
-        ["shutdown"] = (48, 210), ["sigaltstack"] = (131, 132), ["signalfd"] = (282, null), ["signalfd4"] = (289, 74),
-        ["socket"] = (41, 198), ["socketpair"] = (53, 199), ["splice"] = (275, 76), ["stat"] = (4, null),
-        ["statfs"] = (137, 43), ["statmount"] = (457, 457), ["statx"] = (332, 291), ["swapoff"] = (168, 225),
-        ["swapon"] = (167, 224), ["symlink"] = (88, null), ["symlinkat"] = (266, 36), ["sync"] = (162, 81),
-        ["sync_file_range"] = (277, 84), ["syncfs"] = (306, 267), ["sysfs"] = (139, null), ["sysinfo"] = (99, 179),
-        ["syslog"] = (103, 116), ["tee"] = (276, 77), ["tgkill"] = (234, 131), ["time"] = (201, null),
-        ["timer_create"] = (222, 107), ["timer_delete"] = (226, 111), ["timer_getoverrun"] = (225, 109),
-        ["timer_gettime"] = (224, 108), ["timer_settime"] = (223, 110), ["timerfd_create"] = (283, 85),
-        ["timerfd_gettime"] = (287, 87), ["timerfd_settime"] = (286, 86), ["times"] = (100, 153), ["tkill"] = (200, 130),
-        ["truncate"] = (76, 45), ["tuxcall"] = (184, null), ["umask"] = (95, 166), ["umount2"] = (166, 39),
-        ["uname"] = (63, 160), ["unlink"] = (87, null), ["unlinkat"] = (263, 35), ["unshare"] = (272, 97),
-        ["uretprobe"] = (335, null), ["uselib"] = (134, null), ["userfaultfd"] = (323, 282), ["ustat"] = (136, null),
-        ["utime"] = (132, null), ["utimensat"] = (280, 88), ["utimes"] = (235, null), ["vfork"] = (58, null),
-        ["vhangup"] = (153, 58), ["vmsplice"] = (278, 75), ["vserver"] = (236, null), ["wait4"] = (61, 260),
-        ["waitid"] = (247, 95), ["write"] = (1, 64), ["writev"] = (20, 66),
-    };
+        var index = new Dictionary<string, int>(NameColumn.Length, StringComparer.Ordinal);
+        for (int i = 0; i < NameColumn.Length; i++)
+        {
+            index.Add(NameColumn[i], i);
+        }
+        return index;
+    }
+
+    private static int? At(int i, SeccompArch arch) => (arch == SeccompArch.X86_64 ? X64[i] : Arm64[i]) is var n and >= 0 ? n : null;
 
     /// <summary>Every name in the table.</summary>
-    public static IEnumerable<string> Names => Numbers.Keys;
+    public static IEnumerable<string> Names => NameColumn;
 
     /// <summary>The highest call number on <paramref name="arch"/> the table knows.</summary>
     public static int Highest(SeccompArch arch)
-        => Numbers.Values.Max(n => (arch == SeccompArch.X86_64 ? n.X64 : n.Arm64) ?? -1);
+    {
+        int highest = -1;
+        for (int i = 0; i < NameColumn.Length; i++)
+        {
+            highest = Math.Max(highest, At(i, arch) ?? -1);
+        }
+        return highest;
+    }
 
     /// <summary>The call's number on <paramref name="arch"/>, or null when that architecture has no such call.</summary>
     public static int? Number(string name, SeccompArch arch)
-        => Numbers.TryGetValue(name, out var n)
-            ? arch == SeccompArch.X86_64 ? n.X64 : n.Arm64
+        => Index.TryGetValue(name, out int i)
+            ? At(i, arch)
             : throw new ArgumentException($"system call `{name}` is not in the table", nameof(name));
 
     /// <summary>The call's number for this process's architecture, for a raw syscall(2) from Interop.</summary>

@@ -35,6 +35,7 @@ public static partial class SpecValidator
             ? [$"the timeout must be above 0 and at most {Durations.Format(Durations.Max)}"] : []),
         ("capabilities", s => s.Capabilities.Where(c => !Security.Capabilities.Names.Contains(c)).Select(c => $"unknown capability `{c}`")),
         ("seccomp", s => s.Seccomp is SeccompModes.Default or SeccompModes.Unconfined ? [] : [$"unknown seccomp mode `{s.Seccomp}`: use default or unconfined"]),
+        ("paths", CheckPathCharacters),
         ("stop-timeout", s => s.StopTimeout < TimeSpan.Zero || s.StopTimeout > Durations.Max
             ? [$"the stop timeout must be between 0 and {Durations.Format(Durations.Max)}"] : []),
         ("user", s => s.User is { } u && (u.Uid == UserLookup.Unchanged || u.Gid == UserLookup.Unchanged)
@@ -192,10 +193,29 @@ public static partial class SpecValidator
         foreach (var e in s.Env)
         {
             int eq = e.IndexOf('=');
-            if (eq <= 0 || e.Contains('\0'))
+            // A value may hold newlines (docker passes them); a key with one splits every `env` listing.
+            if (eq <= 0 || e.Contains('\0') || e[..eq].Any(char.IsControl))
             {
                 yield return $"invalid environment entry `{e}`: expected KEY=VALUE";
             }
         }
+    }
+
+    /// <summary>
+    /// No path the spec names, in the container or on the host, may hold a control character: a
+    /// newline in a mount target or a created directory splits mountinfo and `ls` lines, and no
+    /// real path needs one.
+    /// </summary>
+    private static IEnumerable<string> CheckPathCharacters(ContainerSpec s)
+    {
+        var paths = new List<(string What, string? Path)>
+        {
+            ("working directory", s.WorkingDir), ("--keep-upper directory", s.KeepUpperDir), ("--json-status file", s.JsonStatusPath),
+        };
+        paths.AddRange(s.Volumes.SelectMany(v => new[] { ("volume source", (string?)v.Source), ("volume target", v.Target) }));
+        paths.AddRange(s.Tmpfs.Select(t => ("tmpfs target", (string?)t.Target)));
+        paths.AddRange(s.CopyOut.SelectMany(c => new[] { ("copy-out path", (string?)c.ContainerPath), ("copy-out destination", c.HostPath) }));
+        return paths.Where(p => p.Path is not null && p.Path.Any(char.IsControl))
+            .Select(p => $"{p.What} `{p.Path}` contains a control character");
     }
 }
