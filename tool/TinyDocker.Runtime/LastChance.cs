@@ -44,7 +44,7 @@ public static class LastChance
     /// <summary><paramref name="text"/> on one line: control characters (newlines, escapes, NULs) as \n, \t, \xNN.</summary>
     public static string OneLine(string text)
     {
-        if (!text.Any(char.IsControl))
+        if (text.AsSpan().IndexOfAnyInRange('\0', '\x1f') < 0 && text.AsSpan().IndexOfAnyInRange('\x7f', '\x9f') < 0)
         {
             return text;
         }
@@ -71,9 +71,11 @@ public static class LastChance
         }
         try
         {
-            Console.Error.WriteLine($"tinydocker: {Describe(e)}");
+            // Straight to fd 2, as the init writes its errors: System.Console loads an assembly on
+            // its first write, which a JIT-compiled init cannot do after pivot_root.
+            Interop.Sys.WriteAll(2, $"tinydocker: {Describe(e)}\n");
         }
-        catch (IOException)
+        catch (Exception)
         {
             // stderr is gone: the exit code still says it.
         }
@@ -82,11 +84,11 @@ public static class LastChance
         {
             resources = [.. Teardown];
         }
-        foreach (var r in resources.Reverse())
+        for (int i = resources.Length - 1; i >= 0; i--)
         {
             try
             {
-                r.Dispose();
+                resources[i].Dispose();
             }
             catch (Exception)
             {
