@@ -64,7 +64,9 @@ public sealed class RunOptionsTests : IClassFixture<BusyboxImage>, IDisposable
     {
         string results = Path.Combine(_work, "results");
 
-        var psi = _tool.StartInfo(["run", "--image", _image.Dir, "--timeout", "1s", "--stop-timeout", "1s", "--copy-out", $"/work/results:{results}", "copy", "sh", "-c",
+        // 5s, not 1s: the timeout counts from the init's start, and on a loaded machine (a full
+        // suite on two cores) a busybox command alone took more than a second to get going.
+        var psi = _tool.StartInfo(["run", "--image", _image.Dir, "--timeout", "5s", "--stop-timeout", "1s", "--copy-out", $"/work/results:{results}", "copy", "sh", "-c",
             $"mkdir -p /work/results/deep && echo pass > /work/results/summary && echo x > /work/results/deep/y && ln -s /etc/shadow /work/results/link && {ending}"]);
         psi.Environment["SUDO_UID"] = "4321"; // as if run by sudo: the copies belong to the user who ran it
         psi.Environment["SUDO_GID"] = "4322";
