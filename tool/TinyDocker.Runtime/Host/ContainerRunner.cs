@@ -44,12 +44,14 @@ public static class ContainerRunner
 
         container.WaitForCommand();
         PhaseTrace.Mark(Side, "command exited");
+        bool resultsLost = false;
         if (container.CommandStatus is not null)
         {
-            ResultCopier.CopyOut(container.InitPid, spec.CopyOut, stderr);
+            string[] keepDir = spec.KeepUpperDir is { } k ? [k] : [];
+            resultsLost = !ResultCopier.CopyOut(container.InitPid, spec.CopyOut, keepDir, stderr);
             if (spec.KeepUpperDir is { } keep && container.ScratchDir is { } scratch)
             {
-                UpperLayer.Save(scratch, keep, stderr);
+                resultsLost |= !UpperLayer.Save(scratch, keep, spec.CopyOut.Select(c => c.HostPath), stderr);
             }
         }
         PhaseTrace.Mark(Side, "results copied");
@@ -58,6 +60,10 @@ public static class ContainerRunner
 
         int waitStatus = container.CommandStatus ?? container.Init.Status;
         int code = ExitCodes.FromWaitStatus(waitStatus);
+        if (resultsLost && code == 0)
+        {
+            code = ExitCodes.TinyDockerError; // a run whose results are incomplete did not succeed
+        }
         bool oomKilled = cgroup?.OomKilled() == true;
         var usage = container.Init.Usage;
         status.End(new EndRecord(code, (waitStatus & 0x7f) is > 0 and var sig ? sig : null, container.TimedOut, oomKilled,

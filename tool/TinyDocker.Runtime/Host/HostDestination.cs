@@ -1,0 +1,49 @@
+// Runs in: the host tool (the supervisor), before it writes results out of a container.
+using System.Text;
+using TinyDocker.Runtime.Interop;
+using static Tmds.Linux.LibC;
+
+namespace TinyDocker.Runtime.Host;
+
+/// <summary>
+/// Where on the host a copy out of a container lands, as a directory descriptor and a name.
+/// The user's own path is followed as they wrote it up to an anchor: the destination's parent,
+/// or, when the destination lies inside another destination of the same run (overlapping
+/// items, keep-upper inside a copy-out), that outer destination. Every component below the
+/// anchor may have been written by a container (this run or an earlier one), so it is resolved
+/// beneath the anchor's descriptor without following links: a symlink or file where a directory
+/// must be is replaced by a directory.
+/// </summary>
+internal static class HostDestination
+{
+    /// <summary>The directory the last component of <paramref name="hostPath"/> is written in, and that component.</summary>
+    public static (FileDescriptor Dir, byte[] Name) Open(string hostPath, IEnumerable<string> otherDestinations)
+    {
+        string path = Path.TrimEndingDirectorySeparator(Path.GetFullPath(hostPath));
+        string anchor = otherDestinations
+            .Select(d => Path.TrimEndingDirectorySeparator(Path.GetFullPath(d)))
+            .Where(d => d != path && path.StartsWith(d + "/", StringComparison.Ordinal))
+            .OrderBy(d => d.Length)
+            .FirstOrDefault() ?? Path.GetDirectoryName(path) ?? "/";
+        Directory.CreateDirectory(anchor);
+        var dir = Sys.OpenPath(anchor, O_RDONLY | O_DIRECTORY);
+        var parts = path[anchor.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
+        string shown = anchor;
+        foreach (var part in parts.SkipLast(1))
+        {
+            shown = $"{shown.TrimEnd('/')}/{part}";
+            var next = SafeTreeWriter.OpenOrMakeDirectory(dir, Encoding.UTF8.GetBytes(part), shown);
+            dir.Dispose();
+            dir = next;
+        }
+        return (dir, Encoding.UTF8.GetBytes(parts.Length == 0 ? "." : parts[^1]));
+    }
+
+    /// <summary>The directory <paramref name="name"/> beneath <paramref name="dir"/> when it is one (not a link to one), else null.</summary>
+    public static FileDescriptor? ExistingDirectory(FileDescriptor dir, byte[] name)
+    {
+        int fd = Sys.TryOpenat2(dir.Value, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW,
+            Sys.ResolveBeneath | Sys.ResolveNoSymlinks | Sys.ResolveNoMagicLinks);
+        return fd >= 0 ? new FileDescriptor(fd) : null;
+    }
+}
