@@ -16,6 +16,9 @@ namespace TinyDocker.Runtime.Host;
 /// </summary>
 internal static class HostDestination
 {
+    /// <summary>The mode of the directories made to hold a destination (mkdir -p's, before the umask).</summary>
+    public const uint ParentMode = 0x1ED;
+
     /// <summary>The directory the last component of <paramref name="hostPath"/> is written in, and that component.</summary>
     public static (FileDescriptor Dir, byte[] Name) Open(string hostPath, IEnumerable<string> otherDestinations)
     {
@@ -32,7 +35,7 @@ internal static class HostDestination
         foreach (var part in parts.SkipLast(1))
         {
             shown = $"{shown.TrimEnd('/')}/{part}";
-            var next = SafeTreeWriter.OpenOrMakeDirectory(dir, Encoding.UTF8.GetBytes(part), shown);
+            var next = SafeTreeWriter.OpenOrMakeDirectory(dir, Encoding.UTF8.GetBytes(part), shown, ParentMode);
             dir.Dispose();
             dir = next;
         }

@@ -77,10 +77,11 @@ internal sealed class SafeTreeWriter(uint uid, uint gid, bool keepWhiteouts, Cop
     }
 
     /// <summary>
-    /// The directory <paramref name="name"/> beneath <paramref name="parent"/>, made (0700 until its
-    /// contents are in) when missing; a symlink or file in its place is removed first, never followed.
+    /// The directory <paramref name="name"/> beneath <paramref name="parent"/>, made with
+    /// <paramref name="newMode"/> when missing (0700: the copy sets the final mode once its contents
+    /// are in); a symlink or file in its place is removed first, never followed.
     /// </summary>
-    public static FileDescriptor OpenOrMakeDirectory(FileDescriptor parent, byte[] name, string shown)
+    public static FileDescriptor OpenOrMakeDirectory(FileDescriptor parent, byte[] name, string shown, uint newMode = 0x1C0)
     {
         for (int attempt = 0; ; attempt++)
         {
@@ -105,7 +106,7 @@ internal sealed class SafeTreeWriter(uint uid, uint gid, bool keepWhiteouts, Cop
             {
                 throw new SyscallException("openat2", shown, -fd);
             }
-            int made = Sys.TryMkdirat(parent, name, 0x1C0);
+            int made = Sys.TryMkdirat(parent, name, newMode);
             if (made != 0 && made != Errno.EEXIST)
             {
                 throw new SyscallException("mkdirat", shown, made);

@@ -30,7 +30,7 @@ public static class UpperLayer
             using var layers = Sys.OpenPath(scratch, O_PATH | O_DIRECTORY);
             var (parent, name) = HostDestination.Open(destination, otherDestinations);
             using (parent)
-            using (var dir = SafeTreeWriter.OpenOrMakeDirectory(parent, name, destination))
+            using (var dir = SafeTreeWriter.OpenOrMakeDirectory(parent, name, destination, HostDestination.ParentMode))
             {
                 foreach (var (upper, saved) in new[] { ("upper", "root"), ("shared-upper", "shared") })
                 {
