@@ -123,4 +123,40 @@ public sealed class HostWriteTests : EscapeTestBase
         Assert.False(Path.Exists(Path.Combine(keep, "root", "r", "fifo")));
         AssertVictimUntouched();
     }
+
+    [RootFact]
+    public void Results_that_are_a_link_into_proc_do_not_carry_the_host_tools_environment_out()
+    {
+        const string Secret = "TD_HOST_SECRET=ci-token-tinydocker";
+        var env = new Dictionary<string, string> { ["TD_HOST_SECRET"] = "ci-token-tinydocker" };
+        string output = Path.Combine(WorkDir, "out");
+
+        var r = RunWithEnvironment(env, ["run", "--image", ImageDir, "--copy-out", $"/r:{output}", "--copy-out", $"/s:{output}-dir",
+            "envleak", "sh", "-c", "ln -s /proc/1/environ /r && ln -s /proc/1 /s"]);
+
+        Assert.True(r.ExitCode == 125, r.ToString());
+        Assert.Contains("`/r` not copied: it is in /proc", r.Stderr, StringComparison.Ordinal);
+        Assert.False(Path.Exists(output));
+        Assert.False(Path.Exists(output + "-dir"));
+        // Real: the container's PID 1 is the init, whose environment is the host tool's own.
+        var holder = Tool.StartInfo(["run", "--image", ImageDir, "envhold", "sleep", "30"], WorkDir);
+        holder.Environment["TD_HOST_SECRET"] = "ci-token-tinydocker";
+        using var p = System.Diagnostics.Process.Start(holder)!;
+        try
+        {
+            string pidFile = Path.Combine(Tool.StateRoot, "envhold", "pid");
+            for (int i = 0; i < 400 && !(File.Exists(pidFile) && File.ReadAllText(pidFile).EndsWith('\n')); i++)
+            {
+                Thread.Sleep(25);
+            }
+            string environ = File.ReadAllText($"/proc/{File.ReadAllText(pidFile).Trim()}/environ");
+            Assert.Contains(Secret, environ, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Tool.Run("kill", "envhold");
+            p.WaitForExit();
+        }
+        AssertVictimUntouched();
+    }
 }

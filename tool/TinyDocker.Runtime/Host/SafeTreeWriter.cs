@@ -14,7 +14,9 @@ namespace TinyDocker.Runtime.Host;
 /// to a temporary name and renamed into place, so a copy that fails (ENOSPC, EIO) leaves the old
 /// file or nothing, never half a file. Modes keep only the rwx bits (no setuid, setgid or sticky
 /// bit reaches the host); device nodes, FIFOs and sockets are not reproduced, except overlay
-/// whiteouts (0/0 character devices) when <paramref name="keepWhiteouts"/> asks, made 0600. Every
+/// whiteouts (0/0 character devices) when <paramref name="keepWhiteouts"/> asks, made 0600. Nothing
+/// on a kernel filesystem (/proc, /sys) is read: the container's /proc shows the init, whose
+/// environment and descriptors are the host tool's. Every
 /// object written is given to <paramref name="uid"/>:<paramref name="gid"/> by descriptor.
 /// </summary>
 internal sealed class SafeTreeWriter(uint uid, uint gid, bool keepWhiteouts, CopyProblems problems)
@@ -23,12 +25,22 @@ internal sealed class SafeTreeWriter(uint uid, uint gid, bool keepWhiteouts, Cop
     private const uint PermissionBits = 0x1FF; // rwxrwxrwx: setuid, setgid and sticky are dropped
     private const uint TypeMask = 0xF000, Dir = 0x4000, Reg = 0x8000, Lnk = 0xA000, Chr = 0x2000;
 
+    /// <summary>statfs magic numbers of kernel filesystems: proc, sysfs, cgroup v1 and v2, debugfs, securityfs, tracefs, bpf, efivarfs.</summary>
+    private static readonly HashSet<long> KernelFilesystems =
+        [0x9fa0, 0x62656572, 0x27e0eb, 0x63677270, 0x64626720, 0x73636673, 0x74726163, 0xcafe4a11, 0xde5e81e4];
+
     /// <summary>Copies the object <paramref name="source"/> (an O_PATH descriptor) to <paramref name="name"/> in <paramref name="destDir"/>.</summary>
     public void Copy(FileDescriptor source, FileDescriptor destDir, byte[] name, string shown)
     {
         try
         {
             var (mode, rdev, _) = Sys.Fstat(source, shown);
+            if (KernelFilesystems.Contains(Sys.FilesystemType(source, shown)))
+            {
+                // /proc/1/environ is the init's environment, the host tool's own: a results link to it would carry the host's secrets out.
+                problems.Add(shown, "it is in /proc, /sys or another kernel filesystem");
+                return;
+            }
             switch (mode & TypeMask)
             {
                 case Lnk:

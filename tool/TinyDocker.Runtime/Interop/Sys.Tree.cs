@@ -45,6 +45,9 @@ internal static unsafe partial class Sys
     [LibraryImport(Libc, EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint realpath_(string path, byte* resolved);
 
+    [LibraryImport(Libc, EntryPoint = "fstatfs", SetLastError = true)]
+    private static partial int fstatfs_(int fd, long* buf);
+
     [LibraryImport(Libc, EntryPoint = "fchmod", SetLastError = true)]
     private static partial int fchmod_(int fd, uint mode);
 
@@ -95,6 +98,14 @@ internal static unsafe partial class Sys
         Tmds.Linux.stat st;
         Check(fstat(fd.Value, &st), "fstat", what);
         return ((uint)st.st_mode, st.st_rdev, st.st_size);
+    }
+
+    /// <summary>The filesystem type (statfs f_type, e.g. PROC_SUPER_MAGIC) of the file a descriptor refers to.</summary>
+    public static long FilesystemType(FileDescriptor fd, string what)
+    {
+        long* buf = stackalloc long[16]; // struct statfs: f_type is its first word
+        Check(fstatfs_(fd.Value, buf), "fstatfs", what);
+        return buf[0];
     }
 
     public static int TryMkdirat(FileDescriptor dir, ReadOnlySpan<byte> name, uint mode)
