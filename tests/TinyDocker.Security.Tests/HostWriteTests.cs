@@ -84,6 +84,22 @@ public sealed class HostWriteTests : EscapeTestBase
     }
 
     [RootFact]
+    public void A_copy_out_into_a_read_write_volume_does_not_follow_a_link_the_container_planted_above_the_destination()
+    {
+        string volume = Path.Combine(WorkDir, "vol");
+        Directory.CreateDirectory(volume);
+
+        var r = Busybox($"mkdir /r && echo pwned > /r/keep && ln -s {_victim} /vol/a && ls -l /vol",
+            "-v", $"{volume}:/vol", "--copy-out", $"/r:{volume}/a/b/out");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains($"a -> {_victim}", r.Stdout, StringComparison.Ordinal); // real: the link was there, above the destination
+        Assert.Null(new FileInfo(Path.Combine(volume, "a")).LinkTarget);
+        Assert.Equal("pwned\n", File.ReadAllText(Path.Combine(volume, "a", "b", "out", "keep")));
+        AssertVictimUntouched();
+    }
+
+    [RootFact]
     public void A_reused_keep_upper_directory_is_not_written_through_a_link_the_last_run_kept()
     {
         string keep = Path.Combine(WorkDir, "upper");

@@ -47,11 +47,11 @@ public static class ContainerRunner
         bool resultsLost = false;
         if (container.CommandStatus is not null)
         {
-            string[] keepDir = spec.KeepUpperDir is { } k ? [k] : [];
-            resultsLost = !ResultCopier.CopyOut(container.InitPid, spec.CopyOut, keepDir, stderr);
+            var containerWritten = HostDestination.ContainerWritten(spec);
+            resultsLost = !ResultCopier.CopyOut(container.InitPid, spec.CopyOut, containerWritten, stderr);
             if (spec.KeepUpperDir is { } keep && container.ScratchDir is { } scratch)
             {
-                resultsLost |= !UpperLayer.Save(scratch, keep, spec.CopyOut.Select(c => c.HostPath), stderr);
+                resultsLost |= !UpperLayer.Save(scratch, keep, containerWritten, stderr);
             }
         }
         PhaseTrace.Mark(Side, "results copied");

@@ -12,7 +12,8 @@ namespace TinyDocker.Runtime.Host;
 internal static class ResultCopier
 {
     /// <summary>Copies each item; false when something was not copied (each loss named on stderr).</summary>
-    public static bool CopyOut(int initPid, IReadOnlyList<CopyOut> items, IEnumerable<string> otherDestinations, TextWriter stderr)
+    /// <param name="containerWritten">Host directories a container may have written (<see cref="HostDestination.ContainerWritten"/>).</param>
+    public static bool CopyOut(int initPid, IReadOnlyList<CopyOut> items, IReadOnlyList<string> containerWritten, TextWriter stderr)
     {
         if (items.Count == 0)
         {
@@ -21,7 +22,6 @@ internal static class ResultCopier
         var (uid, gid) = InvokingUser();
         var problems = new CopyProblems(stderr, "copy-out");
         var writer = new SafeTreeWriter(uid, gid, keepWhiteouts: false, problems);
-        var destinations = items.Select(i => i.HostPath).Concat(otherDestinations).ToList();
         using var root = Sys.OpenPath($"/proc/{initPid}/root", O_PATH | O_DIRECTORY);
         foreach (var item in items)
         {
@@ -38,7 +38,7 @@ internal static class ResultCopier
             using var source = new FileDescriptor(fd);
             try
             {
-                var (dir, name) = HostDestination.Open(item.HostPath, destinations);
+                var (dir, name) = HostDestination.Open(item.HostPath, containerWritten);
                 using (dir)
                 {
                     // As docker cp: into an existing directory, else as the named path.

@@ -20,7 +20,7 @@ public static class UpperLayer
     /// Copies the upper layers, whiteouts included, to <paramref name="destination"/> (root/ and
     /// shared/) with the one safe writer; false when something was not copied (each loss named).
     /// </summary>
-    public static bool Save(string scratch, string destination, IEnumerable<string> otherDestinations, TextWriter stderr)
+    public static bool Save(string scratch, string destination, IReadOnlyList<string> containerWritten, TextWriter stderr)
     {
         var problems = new CopyProblems(stderr, "keep-upper");
         try
@@ -28,7 +28,7 @@ public static class UpperLayer
             var (uid, gid) = ResultCopier.InvokingUser();
             var writer = new SafeTreeWriter(uid, gid, keepWhiteouts: true, problems);
             using var layers = Sys.OpenPath(scratch, O_PATH | O_DIRECTORY);
-            var (parent, name) = HostDestination.Open(destination, otherDestinations);
+            var (parent, name) = HostDestination.Open(destination, containerWritten);
             using (parent)
             using (var dir = SafeTreeWriter.OpenOrMakeDirectory(parent, name, destination, HostDestination.ParentMode))
             {
