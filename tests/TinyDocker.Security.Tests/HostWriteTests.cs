@@ -141,6 +141,38 @@ public sealed class HostWriteTests : EscapeTestBase
     }
 
     [RootFact]
+    public void Diff_reads_the_upper_layer_without_following_its_links_and_lists_any_name()
+    {
+        string name = $"diff-{Guid.NewGuid():N}"[..16];
+        var holder = Tool.StartInfo(["run", "--image", ImageDir, name, "sh", "-c",
+            $"ln -s / /loop && ln -s {_victim} /victim && mkdir /d && echo > /d/f && echo > /$(printf 'n\\377m') && echo ready > /ready && sleep 60"], WorkDir);
+        using var p = System.Diagnostics.Process.Start(holder)!;
+        try
+        {
+            ToolResult diff = new(1, "", "");
+            for (int i = 0; i < 400 && !diff.Stdout.Contains("A /ready", StringComparison.Ordinal); i++)
+            {
+                Thread.Sleep(25);
+                diff = Tool.Run("diff", name);
+            }
+
+            Assert.True(diff.ExitCode == 0, diff.ToString());
+            var lines = diff.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Contains("A /loop", lines);
+            Assert.Contains("A /victim", lines);
+            Assert.Contains("A /d/f", lines);
+            Assert.Contains("A /n?m", lines); // a name that is not UTF-8 is listed, shown with '?'
+            Assert.DoesNotContain(lines, l => l.StartsWith("A /loop/", StringComparison.Ordinal) || l.StartsWith("A /victim/", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Tool.Run("kill", name);
+            p.WaitForExit();
+        }
+        AssertVictimUntouched();
+    }
+
+    [RootFact]
     public void Results_that_are_a_link_into_proc_do_not_carry_the_host_tools_environment_out()
     {
         const string Secret = "TD_HOST_SECRET=ci-token-tinydocker";
