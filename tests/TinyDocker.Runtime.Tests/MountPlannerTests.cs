@@ -63,12 +63,71 @@ public sealed class MountPlannerTests
     }
 
     [Fact]
-    public void In_host_root_mode_the_state_root_is_hidden()
-        => Assert.Contains(MountPlanner.Plan(Spec).OfType<MountFs>(), m => m.Target == "/run/tinydocker" && m.FsType == "tmpfs");
+    public void In_host_root_mode_the_state_and_data_roots_are_masked_after_every_mount()
+    {
+        var plan = MountPlanner.Plan(Spec with { DataRoot = "/var/lib/tinydocker" }, canonical: p => p).ToList();
+
+        var masks = plan.OfType<MaskPath>().Select(m => m.Path).ToList();
+        Assert.Contains("/run/tinydocker", masks);
+        Assert.Contains("/var/lib/tinydocker", masks);
+        Assert.True(plan.IndexOf(new MaskPath("/run/tinydocker")) > plan.FindLastIndex(op => op is MountFs or BindMount));
+    }
 
     [Fact]
     public void With_an_image_the_state_root_is_not_touched()
-        => Assert.DoesNotContain(MountPlanner.Plan(Spec with { Layers = ["/images/a"] }).OfType<MountFs>(), m => m.Target == "/run/tinydocker");
+        => Assert.DoesNotContain(MountPlanner.Plan(Spec with { Layers = ["/images/a"], SharedDir = null }, canonical: p => p).OfType<MaskPath>(), m => m.Path.Contains("tinydocker"));
+
+    [Theory]
+    [InlineData("/run", "/run/tinydocker", null)]
+    [InlineData("/", "/host/run/tinydocker", "/host")]
+    [InlineData("/run", "/x/tinydocker", "/x")]
+    [InlineData("/var/lib", "/v/tinydocker", "/v")]
+    public void A_current_directory_or_volume_that_contains_a_hidden_root_gets_a_mask_where_it_shows(string source, string mask, string? target)
+    {
+        var spec = Spec with
+        {
+            Layers = ["/images/a"],
+            DataRoot = "/var/lib/tinydocker",
+            SharedDir = target is null ? source : null,
+            Volumes = target is null ? [] : [new Volume(source, target, false)],
+        };
+
+        var plan = MountPlanner.Plan(spec, canonical: p => p).ToList();
+
+        Assert.Contains(new MaskPath(mask), plan);
+        Assert.True(plan.IndexOf(new MaskPath(mask)) > plan.FindLastIndex(op => op is MountFs or BindMount));
+    }
+
+    [Fact]
+    public void Symlinks_are_resolved_before_comparing_paths()
+    {
+        var spec = Spec with { Layers = ["/images/a"], SharedDir = null, Volumes = [new Volume("/var/run", "/x", true)] };
+
+        var plan = MountPlanner.Plan(spec, canonical: p => p.StartsWith("/var/run", StringComparison.Ordinal) ? "/run" + p[8..] : p);
+
+        Assert.Contains(new MaskPath("/x/tinydocker"), plan);
+    }
+
+    [Theory]
+    [InlineData("/run/tinydocker", "volume")]
+    [InlineData("/run/tinydocker/c2", "volume")]
+    [InlineData("/var/lib/tinydocker/layers", "volume")]
+    public void A_volume_inside_a_hidden_root_is_refused(string source, string what)
+    {
+        var spec = Spec with { DataRoot = "/var/lib/tinydocker", Volumes = [new Volume(source, "/s", false)] };
+
+        var problem = Assert.Single(HiddenRoots.Problems(spec, p => p));
+        Assert.StartsWith($"{what} `{source}` is inside tinydocker's own", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_current_directory_inside_the_state_root_is_refused_and_image_layers_in_the_data_root_are_not()
+    {
+        var spec = Spec with { DataRoot = "/var/lib/tinydocker", Layers = ["/var/lib/tinydocker/layers/a"], SharedDir = "/run/tinydocker/x" };
+
+        var problem = Assert.Single(HiddenRoots.Problems(spec, p => p));
+        Assert.StartsWith("the current directory `/run/tinydocker/x`", problem, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Volumes_tmpfs_and_read_only_come_before_the_pivot()

@@ -47,12 +47,14 @@ public static class ContainerRunner
 
         container.WaitForCommand();
         PhaseTrace.Mark(Side, "command exited");
+        bool resultsLost = false;
         if (container.CommandStatus is not null)
         {
-            ResultCopier.CopyOut(container.InitPid, spec.CopyOut, stderr);
+            var containerWritten = HostDestination.ContainerWritten(spec);
+            resultsLost = !ResultCopier.CopyOut(container.InitPid, spec.CopyOut, containerWritten, stderr);
             if (spec.KeepUpperDir is { } keep && container.ScratchDir is { } scratch)
             {
-                UpperLayer.Save(scratch, keep, stderr);
+                resultsLost |= !UpperLayer.Save(scratch, keep, containerWritten, stderr);
             }
         }
         PhaseTrace.Mark(Side, "results copied");
@@ -61,6 +63,10 @@ public static class ContainerRunner
 
         int waitStatus = container.CommandStatus ?? container.Init.Status;
         int code = ExitCodes.FromWaitStatus(waitStatus);
+        if (resultsLost && code == 0)
+        {
+            code = ExitCodes.TinyDockerError; // a run whose results are incomplete did not succeed
+        }
         bool oomKilled = cgroup?.OomKilled() == true;
         var usage = container.Init.Usage;
         status.End(new EndRecord(code, (waitStatus & 0x7f) is > 0 and var sig ? sig : null, container.TimedOut, oomKilled,

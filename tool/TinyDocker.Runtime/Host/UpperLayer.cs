@@ -1,44 +1,74 @@
 // Runs in: the host tool, while the container's init holds its scratch tmpfs open; the upper
 // layers are reached through /proc/INIT/fd/N (see InitProtocol).
+using System.Text;
+using TinyDocker.Runtime.Interop;
 using TinyDocker.Runtime.Mounts;
 using TinyDocker.Runtime.Spec;
+using static Tmds.Linux.LibC;
 
 namespace TinyDocker.Runtime.Host;
 
 /// <summary>A container's writes, as its overlay upper layers hold them: `diff` and `--keep-upper`.</summary>
 public static class UpperLayer
 {
+    private const ulong Beneath = Sys.ResolveBeneath | Sys.ResolveNoSymlinks | Sys.ResolveNoMagicLinks;
+
     /// <summary>One changed path: A added, C changed, D deleted (as `docker diff`).</summary>
     public sealed record Change(char Kind, string Path);
 
-    /// <summary>Copies the upper layers, whiteouts included, to <paramref name="destination"/> (root/ and shared/).</summary>
-    public static void Save(string scratch, string destination, TextWriter stderr)
+    /// <summary>
+    /// Copies the upper layers, whiteouts included, to <paramref name="destination"/> (root/ and
+    /// shared/) with the one safe writer; false when something was not copied (each loss named).
+    /// </summary>
+    public static bool Save(string scratch, string destination, IReadOnlyList<string> containerWritten, TextWriter stderr)
     {
+        var problems = new CopyProblems(stderr, "keep-upper");
         try
         {
             var (uid, gid) = ResultCopier.InvokingUser();
-            Directory.CreateDirectory(destination);
-            FileTree.Copy(Path.Combine(scratch, "upper"), Path.Combine(destination, "root"), uid, gid, keepWhiteouts: true);
-            if (Directory.Exists(Path.Combine(scratch, "shared-upper")))
+            var writer = new SafeTreeWriter(uid, gid, keepWhiteouts: true, problems);
+            using var layers = Sys.OpenPath(scratch, O_PATH | O_DIRECTORY);
+            var (parent, name) = HostDestination.Open(destination, containerWritten);
+            using (parent)
+            using (var dir = SafeTreeWriter.OpenOrMakeDirectory(parent, name, destination, HostDestination.ParentMode))
             {
-                FileTree.Copy(Path.Combine(scratch, "shared-upper"), Path.Combine(destination, "shared"), uid, gid, keepWhiteouts: true);
+                foreach (var (upper, saved) in new[] { ("upper", "root"), ("shared-upper", "shared") })
+                {
+                    int fd = Sys.TryOpenat2(layers.Value, Encoding.ASCII.GetBytes(upper), O_PATH | O_NOFOLLOW | O_DIRECTORY,
+                        Sys.ResolveBeneath | Sys.ResolveNoSymlinks);
+                    if (fd >= 0)
+                    {
+                        using var source = new FileDescriptor(fd);
+                        writer.Copy(source, dir, Encoding.ASCII.GetBytes(saved), $"{destination}/{saved}");
+                    }
+                }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or TinyDockerException)
         {
-            stderr.WriteLine($"tinydocker: keep-upper to `{destination}`: {e.Message}");
+            problems.Add(destination, e.Message);
         }
+        problems.Finish();
+        return !problems.Any;
     }
 
     /// <summary>The paths a running container has added, changed or deleted, sorted.</summary>
     public static IReadOnlyList<Change> Diff(string scratch, ContainerSpec spec)
     {
         var changes = new List<Change>();
-        Walk(Path.Combine(scratch, "upper"), "/", p => spec.Layers.Any(layer => Path.Exists(Join(layer, p))), changes);
-        if (spec.SharedDir is { } shared && shared != "/" && Directory.Exists(Path.Combine(scratch, "shared-upper")))
+        using var layers = Sys.OpenPath(scratch, O_PATH | O_DIRECTORY);
+        using (var upper = OpenLayer(layers, "upper"))
+        {
+            if (upper is not null)
+            {
+                Walk(upper, "/", p => spec.Layers.Any(layer => Path.Exists(Join(layer, p))), changes);
+            }
+        }
+        using var sharedUpper = OpenLayer(layers, "shared-upper");
+        if (spec.SharedDir is { } shared && shared != "/" && sharedUpper is not null)
         {
             changes.RemoveAll(c => c.Path == shared || c.Path.StartsWith(shared + "/", StringComparison.Ordinal));
-            Walk(Path.Combine(scratch, "shared-upper"), shared, p => Path.Exists(p), changes);
+            Walk(sharedUpper, shared, p => Path.Exists(p), changes);
         }
         // Mount points the container's setup made (and directories made to hold them) are not the command's changes.
         var mountPoints = MountPlanner.Plan(spec).Select(op => op switch
@@ -52,21 +82,36 @@ public static class UpperLayer
         return changes.Where(c => !madeForMount(c)).OrderBy(c => c.Path, StringComparer.Ordinal).ToList();
     }
 
-    private static void Walk(string upperDir, string containerDir, Func<string, bool> inLower, List<Change> changes)
+    private static FileDescriptor? OpenLayer(FileDescriptor layers, string name)
     {
-        foreach (var entry in new DirectoryInfo(upperDir).EnumerateFileSystemInfos())
+        int fd = Sys.TryOpenat2(layers.Value, Encoding.ASCII.GetBytes(name), O_RDONLY | O_DIRECTORY | O_NOFOLLOW, Beneath);
+        return fd >= 0 ? new FileDescriptor(fd) : null;
+    }
+
+    /// <summary>Walks an upper layer by descriptor, never following a link the container made (names shown lossily).</summary>
+    private static void Walk(FileDescriptor dir, string containerDir, Func<string, bool> inLower, List<Change> changes)
+    {
+        foreach (var name in Sys.ReadDirectory(dir, containerDir))
         {
-            string path = containerDir == "/" ? "/" + entry.Name : $"{containerDir}/{entry.Name}";
-            if (FileTree.IsWhiteout(entry.FullName))
+            string path = (containerDir == "/" ? "/" : containerDir + "/") + CopyProblems.Show(name);
+            int fd = Sys.TryOpenat2(dir.Value, name, O_PATH | O_NOFOLLOW, Beneath);
+            if (fd < 0)
             {
-                changes.Add(new Change('D', path));
+                continue; // removed while we looked
+            }
+            using var entry = new FileDescriptor(fd);
+            var (mode, rdev, _) = Sys.Fstat(entry, path);
+            if ((mode & Sys.S_IFMT) == Sys.S_IFCHR && rdev == 0)
+            {
+                changes.Add(new Change('D', path)); // an overlay whiteout
                 continue;
             }
             bool existed = inLower(path);
             changes.Add(new Change(existed ? 'C' : 'A', path));
-            if (entry is DirectoryInfo && entry.LinkTarget is null)
+            if ((mode & Sys.S_IFMT) == Sys.S_IFDIR)
             {
-                Walk(entry.FullName, path, existed ? inLower : _ => false, changes);
+                using var sub = Sys.Reopen(entry, O_RDONLY | O_DIRECTORY, path);
+                Walk(sub, path, existed ? inLower : _ => false, changes);
             }
         }
     }

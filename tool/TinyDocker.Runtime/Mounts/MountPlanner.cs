@@ -4,7 +4,7 @@ namespace TinyDocker.Runtime.Mounts;
 
 /// <summary>
 /// Turns a spec into the ordered list of mount operations the container's init applies.
-/// Pure: no syscalls, so it is unit-tested without root.
+/// Pure but for resolving host symlinks in the paths it is given, so it is unit-tested without root.
 /// </summary>
 public static class MountPlanner
 {
@@ -31,7 +31,8 @@ public static class MountPlanner
     public static readonly string[] Devices = ["null", "zero", "full", "random", "urandom", "tty"];
 
     /// <param name="cgroups">The host's cgroup hierarchies, mounted again (namespaced) under /sys/fs/cgroup.</param>
-    public static IReadOnlyList<MountOp> Plan(ContainerSpec spec, IReadOnlyList<CgroupHierarchy>? cgroups = null)
+    /// <param name="canonical">Resolves a host path's symlinks (the one lookup planning makes; realpath by default).</param>
+    public static IReadOnlyList<MountOp> Plan(ContainerSpec spec, IReadOnlyList<CgroupHierarchy>? cgroups = null, Func<string, string>? canonical = null)
     {
         // Without --privileged no filesystem the command can write to honours device nodes.
         var rootFlags = spec.Privileged ? MountFlags.None : MountFlags.NoDev;
@@ -49,12 +50,6 @@ public static class MountPlanner
             new MountFs("overlay", "overlay", root, false, rootFlags,
                 OverlayData(spec.Layers, $"{rw}/upper", $"{rw}/work")),
         };
-        if (spec.HostRootImage)
-        {
-            // The host root is the image: hide the other containers' state beneath it.
-            ops.Add(new MakeDir(spec.StateRoot, true));
-            ops.Add(new MountFs("tmpfs", "tinydocker", spec.StateRoot, true, Nsde, "mode=0755,size=16k"));
-        }
         ops.AddRange(Proc());
         ops.AddRange(Dev());
         ops.Add(new MakeDir("/sys", true));
@@ -86,6 +81,9 @@ public static class MountPlanner
             ops.Add(new MountFs("tmpfs", "tmpfs", t.Target, true, Nsd, t.Options.Length == 0 ? null : t.Options));
         }
         ops.Add(new MakeDir(spec.WorkingDir, true));
+        // After every mount that shows host files (the root, the current directory, volumes), so
+        // that none of them lies over a mask: the state and data roots never show in a container.
+        ops.AddRange(HiddenRoots.MaskTargets(spec, canonical ?? Interop.Sys.RealPath).Distinct().Select(p => new MaskPath(p)));
         if (spec.ReadOnlyRoot)
         {
             ops.Add(new RemountReadOnly(root, false));

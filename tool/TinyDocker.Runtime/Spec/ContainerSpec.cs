@@ -31,6 +31,9 @@ public sealed record ContainerSpec
     /// <summary>The state root on the host (holds one directory per live container).</summary>
     public required string StateRoot { get; init; }
 
+    /// <summary>The image store on the host ($TINYDOCKER_DATA), hidden from the container like the state root; null for none.</summary>
+    public string? DataRoot { get; init; }
+
     /// <summary>Host files or directories bind-mounted into the container, in order.</summary>
     public Volume[] Volumes { get; init; } = [];
 

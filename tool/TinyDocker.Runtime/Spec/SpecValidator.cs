@@ -26,6 +26,7 @@ public static partial class SpecValidator
         ("workdir", s => s.WorkingDir.StartsWith('/') ? [] : [$"working directory `{s.WorkingDir}` is not absolute"]),
         ("state-root", s => CheckOverlayPath("state root", s.StateRoot)),
         ("volumes", CheckVolumes),
+        ("hidden-roots", s => Mounts.HiddenRoots.Problems(s, Interop.Sys.RealPath)),
         ("tmpfs", CheckTmpfs),
         ("copy-out", s => s.CopyOut.Where(c => !c.ContainerPath.StartsWith('/') || c.HostPath.Length == 0)
             .Select(c => $"invalid copy-out `{c.ContainerPath}:{c.HostPath}`: expected /CONTAINER/PATH:HOST_PATH")),

@@ -59,10 +59,24 @@ public sealed class ContainerState : IDisposable
 
     public string SpecPath => Path.Combine(Dir, SpecFile);
 
-    public void WriteSpec(ContainerSpec spec) => SpecJson.Write(SpecPath, spec);
+    /// <summary>The spec holds every `-e` value: readable by root alone (the directory is 0700 too).</summary>
+    public void WriteSpec(ContainerSpec spec)
+        => WritePrivate(SpecPath, System.Text.Json.JsonSerializer.Serialize(spec, SpecJson.Default.ContainerSpec));
 
     /// <summary>Records a fact about the running container for `ps`, `exec`, `stop`, `kill` and `diff`.</summary>
-    public void Write(string file, string value) => File.WriteAllText(Path.Combine(Dir, file), value + "\n");
+    public void Write(string file, string value) => WritePrivate(Path.Combine(Dir, file), value + "\n");
+
+    private static void WritePrivate(string path, string text)
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        };
+        using var writer = new StreamWriter(path, new System.Text.UTF8Encoding(false), options);
+        writer.Write(text);
+    }
 
     /// <summary>True when a live supervisor holds the directory's lock.</summary>
     internal static bool IsLocked(string dir)
