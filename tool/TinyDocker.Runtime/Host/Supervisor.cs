@@ -32,13 +32,20 @@ internal sealed class Supervisor : IDisposable
     private DateTime? _hardKillAt;
     private bool _stopping;
     private readonly int _parentPid;
+    private readonly Action<Supervisor> _commandStarted;
 
     /// <summary>True when the container was killed because the tool's parent went away (--die-with-parent).</summary>
     public bool ParentDied { get; private set; }
 
-    public Supervisor(ContainerSpec spec, string specPath, ICgroup? cgroup)
+    /// <summary>
+    /// Starts the init and lets it go. <paramref name="commandStarted"/> is called on the report
+    /// thread once the command runs; it is a parameter, not a property set afterwards, so that it is
+    /// in place before the init can report anything.
+    /// </summary>
+    public Supervisor(ContainerSpec spec, string specPath, ICgroup? cgroup, Action<Supervisor> commandStarted)
     {
         _spec = spec;
+        _commandStarted = commandStarted;
         _parentPid = Sys.GetParentPid();
         var control = Sys.Pipe();
         var report = Sys.Pipe();
@@ -68,10 +75,10 @@ internal sealed class Supervisor : IDisposable
             Dispose();
             throw;
         }
-        // Go first: the init sets up the container while this process registers its handlers and
-        // starts its report reader (about 1.5 ms, measured with --debug), not before.
-        Sys.WriteAll(_controlWrite, InitProtocol.Go.ToString());
-        PhaseTrace.Mark("supervisor", "init in its cgroup, go sent");
+        // Everything that reacts to the init is in place BEFORE its go: the report reader and its
+        // handler (a start record written after the init's first report was lost), and the signal
+        // handlers (a Ctrl-C in between would end this tool without its teardown). Not before the
+        // init exists: a handler that signalled pid 0 would signal this tool's process group.
         new Thread(ReadReports) { IsBackground = true, Name = "tinydocker-reports" }.Start();
         foreach (int sig in ContainerRunner.ForwardedSignals)
         {
@@ -81,6 +88,8 @@ internal sealed class Supervisor : IDisposable
                 OnSignal(sig);
             }));
         }
+        Sys.WriteAll(_controlWrite, InitProtocol.Go.ToString());
+        PhaseTrace.Mark("supervisor", "init in its cgroup, handlers in place, go sent");
     }
 
     /// <summary>The init's pid in the host's PID namespace.</summary>
@@ -98,8 +107,6 @@ internal sealed class Supervisor : IDisposable
     /// <summary>The container's scratch tmpfs (upper layers) as the host reaches it, once the command runs.</summary>
     public string? ScratchDir { get; private set; }
 
-    /// <summary>Called on the report thread when the command has started.</summary>
-    public Action? CommandStartedHandler { get; set; }
 
     public NamespaceSpawner Init => _spawner;
 
@@ -112,7 +119,7 @@ internal sealed class Supervisor : IDisposable
             {
                 CommandPid = int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture);
                 ScratchDir = $"/proc/{InitPid}/fd/{scratchFd}";
-                CommandStartedHandler?.Invoke();
+                _commandStarted(this);
             }
             else if (parts is [InitProtocol.Exited, var status])
             {

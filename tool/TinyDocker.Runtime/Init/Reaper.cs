@@ -61,11 +61,15 @@ internal sealed class Reaper : IDisposable
     }
 
     /// <summary>Starts the command, confined, and returns the exit code to report for it.</summary>
-    public int Run(string path, IReadOnlyList<string> argv, IReadOnlyList<string> env, Confinement confinement, int scratchFd)
+    public int Run(string path, IReadOnlyList<string> argv, IReadOnlyList<string> env, Confinement confinement, int scratchFd, TerminalRelay? tty)
     {
         // Only this thread is restricted (capabilities, identity, seccomp): the control and signal threads keep root.
         confinement.ApplyToThisThread();
-        int pid = Sys.Spawn(path, argv, env, [], out int errno);
+        // A session of its own: the caller's terminal, which the tool and this init may have, is
+        // never the command's controlling terminal (TIOCSTI on an inherited descriptor fails).
+        var session = tty is null ? SpawnSession.Detached : SpawnSession.Terminal(tty.SlavePath);
+        int pid = Sys.Spawn(path, argv, env, [], session, out int errno);
+        tty?.CommandStarted();
         if (pid < 0)
         {
             throw CommandLookup.CannotExecute(argv[0], errno);
@@ -101,6 +105,7 @@ internal sealed class Reaper : IDisposable
         {
         }
         PhaseTrace.Mark("init", "the rest killed and reaped");
+        tty?.Finish(); // nothing holds the slave now: the relay has passed on every byte
         Sys.WriteAll(InitProtocol.ReportFd, InitProtocol.ExitedLine(commandStatus));
         return ExitCodes.FromWaitStatus(commandStatus);
     }
