@@ -8,7 +8,7 @@ namespace TinyDocker.Testing;
 /// terminal is the pty's slave; the test types into the master and reads what the terminal shows.
 /// Steps run in order: <see cref="Expect"/> waits for text (after what the previous expect
 /// matched), <see cref="Send"/> types, <see cref="Resize"/> changes the window size (the
-/// foreground process group gets SIGWINCH). After the steps everything is read to the end.
+/// foreground process group gets SIGWINCH), <see cref="Pause"/> waits. After the steps everything is read to the end.
 /// The result's Stdout is the whole transcript; its ExitCode the program's.
 /// </summary>
 public static class PseudoTerminal
@@ -20,6 +20,9 @@ public static class PseudoTerminal
     public static Step Send(string text) => new("send", text);
 
     public static Step Resize(int rows, int cols) => new("resize", Rows: rows, Cols: cols);
+
+    /// <summary>Waits <paramref name="ms"/> milliseconds, reading what comes meanwhile.</summary>
+    public static Step Pause(int ms) => new("pause", Rows: ms);
 
     private const string Driver = """
         import fcntl, json, os, pty, select, struct, sys, termios, time
@@ -55,6 +58,10 @@ public static class PseudoTerminal
                     pos = out.find(want, pos) + len(want)
                 elif s["Kind"] == "send":
                     os.write(fd, s["Text"].encode())
+                elif s["Kind"] == "pause":
+                    end = time.time() + s["Rows"] / 1000.0
+                    while time.time() < end:
+                        more(max(0, end - time.time()))
                 elif s["Kind"] == "resize":
                     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", s["Rows"], s["Cols"], 0, 0))
             deadline = time.time() + 60
