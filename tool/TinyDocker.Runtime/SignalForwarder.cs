@@ -1,50 +1,60 @@
-// Runs in: the host half of exec and the exec helper: a process that passes signals on to one child.
+// Runs in: the supervisor, the host half of exec and the exec helper: a process that passes
+// signals on to its container.
 using System.Runtime.InteropServices;
 using TinyDocker.Runtime.Interop;
 
 namespace TinyDocker.Runtime;
 
 /// <summary>
-/// Handlers for the forwarded signals, registered BEFORE the child exists: a signal that arrives
-/// while it is being started is kept and delivered once <see cref="Target"/> is set, instead of
-/// ending this process with the default action.
+/// Handlers for the forwarded signals, registered BEFORE there is anything to forward to: a
+/// signal that arrives while the child is being started is kept and handed on once
+/// <see cref="Attach"/> (or <see cref="Target"/>) is called, instead of ending this process with
+/// the default action and leaving its state behind.
 /// </summary>
 internal sealed class SignalForwarder : IDisposable
 {
     private readonly List<PosixSignalRegistration> _registrations;
     private readonly object _gate = new();
-    private int _target;
-    private int _pending;
+    private readonly List<int> _pending = [];
+    private Action<int>? _handler;
 
     public SignalForwarder(IEnumerable<int> signals)
         => _registrations = signals.Select(sig => PosixSignalRegistration.Create((PosixSignal)sig, ctx =>
         {
             ctx.Cancel = true;
+            Action<int>? handler;
             lock (_gate)
             {
-                if (_target > 0)
+                handler = _handler;
+                if (handler is null)
                 {
-                    Sys.Kill(_target, sig);
-                }
-                else
-                {
-                    _pending = sig;
+                    _pending.Add(sig);
                 }
             }
+            handler?.Invoke(sig);
         })).ToList();
 
-    /// <summary>The child to forward to; a signal that came before is delivered now.</summary>
+    /// <summary>From now on every signal goes to <paramref name="handler"/>; those that came before go first.</summary>
+    public void Attach(Action<int> handler)
+    {
+        List<int> pending;
+        lock (_gate)
+        {
+            _handler = handler;
+            pending = [.. _pending];
+            _pending.Clear();
+        }
+        pending.ForEach(handler);
+    }
+
+    /// <summary>Forwards every signal to the process <paramref name="value"/> (never to pid 0: that would be this process group).</summary>
     public int Target
     {
         set
         {
-            lock (_gate)
+            if (value > 0)
             {
-                _target = value;
-                if (_pending != 0 && value > 0)
-                {
-                    Sys.Kill(value, _pending);
-                }
+                Attach(sig => Sys.Kill(value, sig));
             }
         }
     }

@@ -23,6 +23,8 @@ public static class ContainerRunner
         {
             PhaseTrace.Enable(since);
         }
+        // First: a Ctrl-C or SIGTERM from here on is kept until the container exists, then stops it.
+        using var signals = new SignalForwarder(ForwardedSignals);
         SpecValidator.Validate(spec);
         PhaseTrace.Mark(Side, "spec validated");
         using var state = ContainerState.Acquire(spec.StateRoot, spec.Name);
@@ -33,7 +35,7 @@ public static class ContainerRunner
         using var status = new JsonStatus(spec.JsonStatusPath);
         using var terminal = TerminalMode.ForTty(spec.Tty);
         // Once the command runs the init has all its namespaces (the cgroup one it makes itself).
-        using var container = new Supervisor(spec, state.SpecPath, cgroup, started =>
+        using var container = new Supervisor(spec, state.SpecPath, cgroup, signals, started =>
         {
             state.Write(ContainerState.ScratchFile, started.ScratchDir!);
             status.Start(new StartRecord(spec.Name, started.InitPid, NamespaceIds(started.InitPid)));

@@ -34,6 +34,7 @@ public static class ContainerInit
                 PhaseTrace.Enable(since);
             }
             PhaseTrace.Mark(Side, "init running, spec read");
+            using var reaper = new Reaper(ContainerRunner.ForwardedSignals);
             if (Sys.ReadByte(InitProtocol.ControlFd) != InitProtocol.Go)
             {
                 return ExitCodes.TinyDockerError;
@@ -53,7 +54,7 @@ public static class ContainerInit
             string root = MountPlanner.RootDir(spec);
             var plan = MountPlanner.Plan(spec, CgroupHierarchies.FromMountInfo(File.ReadAllText("/proc/self/mountinfo")));
             var confinement = new Confinement(spec);
-            using var reaper = new Reaper(ContainerRunner.ForwardedSignals);
+            reaper.StartControl();
             // Everything up to the pivot, then the command looked up under the new root, then the pivot.
             MountApplier.Apply(plan.Take(plan.Count - 1).ToList(), root);
             PhaseTrace.Mark(Side, $"{plan.Count - 1} mount operations applied");

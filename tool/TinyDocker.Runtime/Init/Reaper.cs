@@ -20,7 +20,11 @@ internal sealed class Reaper : IDisposable
     private volatile int _pending;
     private volatile bool _killRequested;
 
-    /// <summary>Registers the signal handlers and starts reading control messages; call before pivot_root.</summary>
+    /// <summary>
+    /// Registers the signal handlers: as early as the init can, before it waits for its go, so that a
+    /// stop during setup is kept and delivered to the command (PID 1 of a namespace ignores a signal
+    /// it has no handler for). <see cref="StartControl"/> comes after the go: both read the control pipe.
+    /// </summary>
     public Reaper(IEnumerable<int> forwarded)
     {
         _registrations = forwarded.Select(sig => PosixSignalRegistration.Create((PosixSignal)sig, ctx =>
@@ -36,8 +40,10 @@ internal sealed class Reaper : IDisposable
                 _pending = sig; // arrived during setup: delivered as soon as the command exists
             }
         })).ToList();
-        new Thread(ReadControl) { IsBackground = true, Name = "init-control" }.Start();
     }
+
+    /// <summary>Starts reading control messages ('K', 'X'); after the go, before pivot_root.</summary>
+    public void StartControl() => new Thread(ReadControl) { IsBackground = true, Name = "init-control" }.Start();
 
     private void ReadControl()
     {
