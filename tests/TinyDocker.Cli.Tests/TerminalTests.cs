@@ -21,11 +21,12 @@ public sealed class TerminalTests : IClassFixture<BusyboxImage>, IDisposable
     [RootFact]
     public void With_t_the_command_has_a_terminal_of_the_containers_own_and_without_it_none()
     {
-        var t = AtTerminal(Run("-t", "tty1", "sh", "-c", "tty; stty size"), [], rows: 33, cols: 77);
+        var t = AtTerminal(Run("-t", "tty1", "sh", "-c", "tty; stty size; echo fds: $(ls /proc/self/fd)"), [], rows: 33, cols: 77);
         var none = AtTerminal(Run("tty2", "sh", "-c", "tty; echo $?"), []);
 
         Assert.True(t.ExitCode == 0, t.ToString());
         Assert.Contains("/dev/pts/0\r\n33 77\r\n", t.Stdout, StringComparison.Ordinal);
+        Assert.Contains("fds: 0 1 2 3\r\n", t.Stdout, StringComparison.Ordinal); // the master stays with the init (3 is ls's own)
         Assert.Contains("not a tty\r\n1", none.Stdout, StringComparison.Ordinal);
         Assert.Empty(_tool.StateEntries());
     }
@@ -52,8 +53,9 @@ public sealed class TerminalTests : IClassFixture<BusyboxImage>, IDisposable
             // A shell abandons the rest of a line whose command died of SIGINT: the status comes on the next.
             Expect("# "), Send("sleep 30\r"), Pause(1000), Send("\x03"), Expect("# "), Send("echo after-$?\r"), Expect("after-130"),
             Expect("# "), Send("sleep 31\r"), Pause(1000), Send("\x1a"), Expect("Stopped"),
-            Send("kill -9 %1; echo jobs-done\r"), Expect("jobs-done"),
-            Send("exit\r"),
+            // Job control: the stopped job comes back to the foreground and takes the next Ctrl-C.
+            Expect("# "), Send("fg\r"), Pause(1000), Send("\x03"), Expect("# "), Send("echo back-$?\r"), Expect("back-130"),
+            Expect("# "), Send("exit\r"),
         ]);
 
         Assert.True(r.ExitCode == 0, r.ToString());
@@ -67,7 +69,7 @@ public sealed class TerminalTests : IClassFixture<BusyboxImage>, IDisposable
         {
             Assert.Equal("ready", run.StandardOutput.ReadLine());
 
-            var t = AtTerminal(["exec", "-t", "tty5", "sh", "-c", "tty; stty size"], [], rows: 21, cols: 61);
+            var t = AtTerminal(["exec", "-t", "tty5", "sh", "-c", "tty; stty size; echo fds: $(ls /proc/self/fd)"], [], rows: 21, cols: 61);
             var it = AtTerminal(["exec", "-it", "tty5", "sh"],
             [
                 Expect("# "), Send("echo in-$HOSTNAME\r"), Expect("in-tty5"),
@@ -77,6 +79,7 @@ public sealed class TerminalTests : IClassFixture<BusyboxImage>, IDisposable
 
             Assert.Contains("/dev/pts/", t.Stdout, StringComparison.Ordinal);
             Assert.Contains("21 61", t.Stdout, StringComparison.Ordinal);
+            Assert.Contains("fds: 0 1 2 3\r\n", t.Stdout, StringComparison.Ordinal); // nor the helper's master or request pipe
             Assert.True(it.ExitCode == 4, it.ToString());
         }
         finally
