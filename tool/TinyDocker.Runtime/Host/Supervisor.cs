@@ -101,7 +101,6 @@ internal sealed class Supervisor : IDisposable
     /// <summary>The container's scratch tmpfs (upper layers) as the host reaches it, once the command runs.</summary>
     public string? ScratchDir { get; private set; }
 
-
     public NamespaceSpawner Init => _spawner;
 
     private void ReadReports()

@@ -42,14 +42,24 @@ public static class ExecHelper
             Sys.SetParentDeathSignal(SIGKILL);
             Sys.CloseOnExecFrom(RequestFd);
             int initPid = int.Parse(initPidText, System.Globalization.CultureInfo.InvariantCulture);
-            var spec = System.Text.Json.JsonSerializer.Deserialize(new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(RequestFd, true), FileAccess.Read), SpecJson.Default.ContainerSpec)
+            ContainerSpec spec;
+            using (var request = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(RequestFd, true), FileAccess.Read))
+            {
+                spec = System.Text.Json.JsonSerializer.Deserialize(request, SpecJson.Default.ContainerSpec)
                        ?? throw new TinyDockerException("exec: empty request");
+            }
             return Execute(initPid, spec);
         }
         catch (TinyDockerException e)
         {
             Sys.WriteAll(2, $"tinydocker: {e.Message}\n");
             return e.ExitCode;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException or FormatException)
+        {
+            // Started by hand, or by a host half that died while it wrote: no request to act on.
+            Sys.WriteAll(2, $"tinydocker: exec helper: no valid request on fd {RequestFd} ({e.GetType().Name})\n");
+            return ExitCodes.TinyDockerError;
         }
     }
 
