@@ -13,6 +13,10 @@ if (args is [InitCommand.Verb, var specPath])
 {
     return InitCommand.Run(specPath);
 }
+if (args is [TinyDocker.Runtime.Init.ExecHelper.Verb, var initPid])
+{
+    return TinyDocker.Runtime.Init.ExecHelper.Run(initPid);
+}
 
 var app = new CommandLineApplication
 {

@@ -53,6 +53,8 @@ internal static class RunCommand
             CapDrop = cmd.Option("--cap-drop <CAP>", "Drop a capability from the default set (ALL drops every one; repeatable).", CommandOptionType.MultipleValue),
             Privileged = cmd.Option("--privileged", "Every capability, no seccomp filter, no masked /proc paths, writable /sys; the namespaces stay. See docs/security.md.", CommandOptionType.NoValue),
             SecurityOpt = cmd.Option("--security-opt <OPT>", "seccomp=unconfined: no seccomp filter (repeatable).", CommandOptionType.MultipleValue),
+            Interactive = cmd.Option("-i|--interactive", "With -t, pass stdin on to the terminal (without -t stdin is always passed on).", CommandOptionType.NoValue),
+            Tty = cmd.Option("-t|--tty", "Give the command a pseudo-terminal of the container's own as its controlling terminal (without it, the command has none).", CommandOptionType.NoValue),
         };
         var name = cmd.Argument("NAME", $"The container's name ({SpecValidator.NamePattern}).");
         cmd.Argument("COMMAND", "The command to run, then its arguments.", multipleValues: true);

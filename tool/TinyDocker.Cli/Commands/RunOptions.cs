@@ -30,4 +30,6 @@ internal sealed class RunOptions
     public required CommandOption CapDrop { get; init; }
     public required CommandOption Privileged { get; init; }
     public required CommandOption SecurityOpt { get; init; }
+    public required CommandOption Interactive { get; init; }
+    public required CommandOption Tty { get; init; }
 }

@@ -51,6 +51,8 @@ internal static class RunSpecBuilder
             Capabilities = o.Privileged.HasValue()
                 ? Capabilities.Names
                 : Capabilities.Resolve(Values(o.CapAdd), Values(o.CapDrop)),
+            Tty = o.Tty.HasValue(),
+            Interactive = o.Interactive.HasValue(),
             Seccomp = Values(o.SecurityOpt).Aggregate(SeccompModes.Default, (_, opt) => ParseSecurityOpt(opt)),
         };
     }
@@ -108,16 +110,21 @@ internal static class RunSpecBuilder
     /// <summary>A clean default environment, then the user's entries in order (a later KEY wins).</summary>
     private static string[] BuildEnvironment(string hostname, IReadOnlyList<string> entries)
     {
-        var vars = new List<KeyValuePair<string, string>>
-        {
-            new("PATH", CommandLookup.DefaultPath),
-            new("HOME", "/root"),
-            new("HOSTNAME", hostname),
-        };
+        var vars = new List<string> { $"PATH={CommandLookup.DefaultPath}", "HOME=/root", $"HOSTNAME={hostname}" };
         if (Environment.GetEnvironmentVariable("TERM") is { } term)
         {
-            vars.Add(new("TERM", term));
+            vars.Add($"TERM={term}");
         }
+        return MergeEnvironment(vars, entries);
+    }
+
+    /// <summary>
+    /// <paramref name="baseEnv"/> (KEY=VALUE), then <paramref name="entries"/> in order: KEY=VALUE
+    /// sets, a later KEY wins; KEY alone copies the host's value (or removes KEY when the host has none).
+    /// </summary>
+    public static string[] MergeEnvironment(IEnumerable<string> baseEnv, IEnumerable<string> entries)
+    {
+        var vars = baseEnv.Select(e => e.IndexOf('=') is var eq and >= 0 ? new KeyValuePair<string, string>(e[..eq], e[(eq + 1)..]) : new(e, "")).ToList();
         foreach (var entry in entries)
         {
             int eq = entry.IndexOf('=');

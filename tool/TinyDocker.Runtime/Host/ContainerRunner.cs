@@ -23,6 +23,8 @@ public static class ContainerRunner
         {
             PhaseTrace.Enable(since);
         }
+        // First: a Ctrl-C or SIGTERM from here on is kept until the container exists, then stops it.
+        using var signals = new SignalForwarder(ForwardedSignals);
         SpecValidator.Validate(spec);
         PhaseTrace.Mark(Side, "spec validated");
         using var state = ContainerState.Acquire(spec.StateRoot, spec.Name);
@@ -33,17 +35,17 @@ public static class ContainerRunner
         using var cgroupOnCrash = cgroup is null ? null : LastChance.OnCrash(cgroup);
         PhaseTrace.Mark(Side, cgroup is null ? "no cgroup needed" : "cgroup made");
         using var status = new JsonStatus(spec.JsonStatusPath);
-        using var container = new Supervisor(spec, state.SpecPath, cgroup);
+        using var terminal = TerminalMode.ForTty(spec.Tty);
+        // Once the command runs the init has all its namespaces (the cgroup one it makes itself).
+        using var container = new Supervisor(spec, state.SpecPath, cgroup, signals, started =>
+        {
+            state.Write(ContainerState.ScratchFile, started.ScratchDir!);
+            status.Start(new StartRecord(spec.Name, started.InitPid, NamespaceIds(started.InitPid)));
+            PhaseTrace.Mark(Side, "command started");
+        });
         using var containerOnCrash = LastChance.OnCrash(container);
         state.Write(ContainerState.PidFile, container.InitPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         state.Write(ContainerState.SupervisorFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        // Once the command runs the init has all its namespaces (the cgroup one it makes itself).
-        container.CommandStartedHandler = () =>
-        {
-            state.Write(ContainerState.ScratchFile, container.ScratchDir!);
-            status.Start(new StartRecord(spec.Name, container.InitPid, NamespaceIds(container.InitPid)));
-            PhaseTrace.Mark(Side, "command started");
-        };
 
         container.WaitForCommand();
         PhaseTrace.Mark(Side, "command exited");

@@ -7,7 +7,8 @@ namespace TinyDocker.Runtime.Host;
 ///  supervisor                                   init (PID 1 of the container)
 ///  ----------                                   ------------------------------
 ///  unshare + posix_spawn init -----------------> prctl(PDEATHSIG); read spec.json
-///  join cgroup; Control 'G' -------------------> (EOF instead: the supervisor died; exit)
+///  join cgroup; report reader and              signal handlers (a signal now waits for the command)
+///  signal handlers; Control 'G' ---------------> (EOF instead: the supervisor died; exit)
 ///                                               unshare(cgroup); mounts; pivot_root; spawn command
 ///                      <----------------------- Report "started CMDPID SCRATCHFD"
 ///  on timeout / stop:  kill(init, SIGTERM)      forwards it to the command

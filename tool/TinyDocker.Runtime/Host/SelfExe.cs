@@ -1,22 +1,40 @@
+// Runs in: the host tool.
 namespace TinyDocker.Runtime.Host;
 
-/// <summary>How to start this tool again, in its internal init mode.</summary>
+/// <summary>How to start this tool again, in one of its internal modes (the init, the exec helper).</summary>
 internal static class SelfExe
 {
     public const string InitVerb = "__init";
 
+    /// <summary>argv for "this program, init mode".</summary>
+    public static string[] InitArgv(string specPath) => Argv(InitVerb, specPath);
+
+    /// <summary>argv for "this program, exec helper mode" (see Init/ExecHelper.cs).</summary>
+    public static string[] ExecArgv(int initPid)
+        => Argv(Init.ExecHelper.Verb, initPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>
-    /// argv for "this program, init mode": the native binary alone when published as one
-    /// (apphost or NativeAOT), or the dotnet host and the entry assembly when run as `dotnet x.dll`.
+    /// The native binary alone when published as one (apphost or NativeAOT), or the dotnet host
+    /// and the entry assembly when run as `dotnet x.dll`.
     /// </summary>
-    public static string[] InitArgv(string specPath)
+    private static string[] Argv(string verb, string argument)
     {
         string exe = Environment.ProcessPath ?? throw new TinyDockerException("cannot find the path of this executable");
         if (Path.GetFileNameWithoutExtension(exe) == "dotnet")
         {
             string entry = Environment.GetCommandLineArgs()[0];
-            return [exe, entry, InitVerb, specPath];
+            return [exe, entry, verb, argument];
         }
-        return [exe, InitVerb, specPath];
+        return [exe, verb, argument];
     }
+
+    /// <summary>
+    /// The environment a helper that enters a container gets: what the .NET host needs to start
+    /// this program, nothing else (the host's environment may hold secrets).
+    /// </summary>
+    public static List<string> HelperEnvironment()
+        => Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => (Key: (string)e.Key, Value: (string?)e.Value))
+            .Where(e => e.Key is "PATH" || e.Key.StartsWith("DOTNET_", StringComparison.Ordinal))
+            .Select(e => $"{e.Key}={e.Value}").ToList();
 }

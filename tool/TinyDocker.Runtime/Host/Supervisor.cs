@@ -1,5 +1,4 @@
 // Runs in: the host tool (the supervisor), in the host's namespaces. Its side of InitProtocol.
-using System.Runtime.InteropServices;
 using TinyDocker.Runtime.Cgroups;
 using TinyDocker.Runtime.Interop;
 using TinyDocker.Runtime.Spec;
@@ -26,20 +25,29 @@ internal sealed class Supervisor : IDisposable
     private readonly int _reportRead;
     private readonly ManualResetEventSlim _commandExited = new();
     private readonly AutoResetEvent _wake = new(false);
-    private readonly List<PosixSignalRegistration> _registrations = [];
     private readonly object _gate = new();
     private DateTime? _killAt;
     private DateTime? _hardKillAt;
     private bool _stopping;
     private readonly int _parentPid;
     private volatile System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failure;
+    private readonly Action<Supervisor> _commandStarted;
+    private readonly SignalForwarder _signals;
+    private readonly List<int> _deferred = [];
 
     /// <summary>True when the container was killed because the tool's parent went away (--die-with-parent).</summary>
     public bool ParentDied { get; private set; }
 
-    public Supervisor(ContainerSpec spec, string specPath, ICgroup? cgroup)
+    /// <summary>
+    /// Starts the init and lets it go. <paramref name="commandStarted"/> is called on the report
+    /// thread once the command runs; it is a parameter, not a property set afterwards, so that it is
+    /// in place before the init can report anything.
+    /// </summary>
+    public Supervisor(ContainerSpec spec, string specPath, ICgroup? cgroup, SignalForwarder signals, Action<Supervisor> commandStarted)
     {
         _spec = spec;
+        _commandStarted = commandStarted;
+        _signals = signals;
         _parentPid = Sys.GetParentPid();
         var control = Sys.Pipe();
         var report = Sys.Pipe();
@@ -69,19 +77,14 @@ internal sealed class Supervisor : IDisposable
             Dispose();
             throw;
         }
-        // Go first: the init sets up the container while this process registers its handlers and
-        // starts its report reader (about 1.5 ms, measured with --debug), not before.
-        Sys.WriteAll(_controlWrite, InitProtocol.Go.ToString());
-        PhaseTrace.Mark("supervisor", "init in its cgroup, go sent");
+        // Everything that reacts to the init is in place BEFORE its go: the report reader and its
+        // handler (a start record written after the init's first report was lost), and the signal
+        // handling (registered by the caller before anything was made; a signal that came since
+        // is handled now, so a Ctrl-C during start-up still gets the teardown).
         new Thread(ReadReports) { IsBackground = true, Name = "tinydocker-reports" }.Start();
-        foreach (int sig in ContainerRunner.ForwardedSignals)
-        {
-            _registrations.Add(PosixSignalRegistration.Create((PosixSignal)sig, ctx =>
-            {
-                ctx.Cancel = true;
-                OnSignal(sig);
-            }));
-        }
+        signals.Attach(OnSignal);
+        Sys.WriteAll(_controlWrite, InitProtocol.Go.ToString());
+        PhaseTrace.Mark("supervisor", "init in its cgroup, handlers in place, go sent");
     }
 
     /// <summary>The init's pid in the host's PID namespace.</summary>
@@ -98,9 +101,6 @@ internal sealed class Supervisor : IDisposable
 
     /// <summary>The container's scratch tmpfs (upper layers) as the host reaches it, once the command runs.</summary>
     public string? ScratchDir { get; private set; }
-
-    /// <summary>Called on the report thread when the command has started.</summary>
-    public Action? CommandStartedHandler { get; set; }
 
     public NamespaceSpawner Init => _spawner;
 
@@ -126,9 +126,14 @@ internal sealed class Supervisor : IDisposable
             var parts = line.Split(' ');
             if (parts is [InitProtocol.Started, var pid, var scratchFd])
             {
-                CommandPid = int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture);
                 ScratchDir = $"/proc/{InitPid}/fd/{scratchFd}";
-                CommandStartedHandler?.Invoke();
+                lock (_gate)
+                {
+                    CommandPid = int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture);
+                    _deferred.ForEach(sig => Sys.Kill(InitPid, sig));
+                    _deferred.Clear();
+                }
+                _commandStarted(this);
             }
             else if (parts is [InitProtocol.Exited, var status])
             {
@@ -144,7 +149,7 @@ internal sealed class Supervisor : IDisposable
         {
             if (sig is not (SIGINT or SIGTERM))
             {
-                Sys.Kill(InitPid, sig);
+                SignalInit(sig);
             }
             else if (_stopping)
             {
@@ -161,8 +166,25 @@ internal sealed class Supervisor : IDisposable
     private void BeginStop(int sig)
     {
         _stopping = true;
-        Sys.Kill(InitPid, sig); // the init passes it on to the command
+        SignalInit(sig); // the init passes it on to the command
         _killAt = DateTime.UtcNow + _spec.StopTimeout;
+    }
+
+    /// <summary>
+    /// Under <see cref="_gate"/>. Before the command runs, the init may not have its handlers yet
+    /// (PID 1 of a namespace ignores a signal it does not handle): the signal waits for the
+    /// "started" report, so a Ctrl-C during start-up stops the command as soon as it exists.
+    /// </summary>
+    private void SignalInit(int sig)
+    {
+        if (CommandPid is null)
+        {
+            _deferred.Add(sig);
+        }
+        else
+        {
+            Sys.Kill(InitPid, sig);
+        }
     }
 
     private void KillAll()
@@ -230,10 +252,8 @@ internal sealed class Supervisor : IDisposable
 
     public void Dispose()
     {
-        foreach (var r in _registrations)
-        {
-            r.Dispose();
-        }
+        // The control pipe is closed below: no signal may write to its number afterwards.
+        _signals.Attach(_ => { });
         if (!_spawner.HasExited)
         {
             Sys.Kill(InitPid, SIGKILL);

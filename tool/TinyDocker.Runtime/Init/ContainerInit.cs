@@ -34,6 +34,7 @@ public static class ContainerInit
                 PhaseTrace.Enable(since);
             }
             PhaseTrace.Mark(Side, "init running, spec read");
+            using var reaper = new Reaper(ContainerRunner.ForwardedSignals);
             if (Sys.ReadByte(InitProtocol.ControlFd) != InitProtocol.Go)
             {
                 return ExitCodes.TinyDockerError;
@@ -53,18 +54,21 @@ public static class ContainerInit
             string root = MountPlanner.RootDir(spec);
             var plan = MountPlanner.Plan(spec, CgroupHierarchies.FromMountInfo(File.ReadAllText("/proc/self/mountinfo")));
             var confinement = new Confinement(spec);
-            using var reaper = new Reaper(ContainerRunner.ForwardedSignals);
+            reaper.StartControl();
             // Everything up to the pivot, then the command looked up under the new root, then the pivot.
             MountApplier.Apply(plan.Take(plan.Count - 1).ToList(), root);
             PhaseTrace.Mark(Side, $"{plan.Count - 1} mount operations applied");
             string executable = CommandLookup.Find(root, spec.Command[0], spec.Env, spec.WorkingDir);
             // Held open for the container's life: the host's only way to its upper layer after the pivot.
             int scratchFd = Sys.Open(MountPlanner.ScratchDir(spec), O_PATH | O_DIRECTORY);
+            // -t: the terminal comes from the container's own devpts, mounted above; its relay starts before the pivot.
+            using var tty = spec.Tty ? TerminalRelay.Open(Path.Combine(root, "dev"), "/dev/pts", spec.User, spec.Interactive) : null;
+            tty?.Start();
             MountApplier.Apply([plan[^1]], root);
             PhaseTrace.Mark(Side, "pivoted, old root detached");
             Sys.Chdir(spec.WorkingDir);
             Sys.Umask(0b000_010_010);
-            int code = reaper.Run(executable, spec.Command, spec.Env, confinement, scratchFd);
+            int code = reaper.Run(executable, spec.Command, spec.Env, confinement, scratchFd, tty);
             reaper.WaitForExitPermission();
             return code;
         }

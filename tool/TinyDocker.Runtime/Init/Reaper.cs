@@ -20,7 +20,11 @@ internal sealed class Reaper : IDisposable
     private volatile int _pending;
     private volatile bool _killRequested;
 
-    /// <summary>Registers the signal handlers and starts reading control messages; call before pivot_root.</summary>
+    /// <summary>
+    /// Registers the signal handlers: as early as the init can, before it waits for its go, so that a
+    /// stop during setup is kept and delivered to the command (PID 1 of a namespace ignores a signal
+    /// it has no handler for). <see cref="StartControl"/> comes after the go: both read the control pipe.
+    /// </summary>
     public Reaper(IEnumerable<int> forwarded)
     {
         _registrations = forwarded.Select(sig => PosixSignalRegistration.Create((PosixSignal)sig, ctx =>
@@ -36,8 +40,10 @@ internal sealed class Reaper : IDisposable
                 _pending = sig; // arrived during setup: delivered as soon as the command exists
             }
         })).ToList();
-        new Thread(ReadControl) { IsBackground = true, Name = "init-control" }.Start();
     }
+
+    /// <summary>Starts reading control messages ('K', 'X'); after the go, before pivot_root.</summary>
+    public void StartControl() => new Thread(ReadControl) { IsBackground = true, Name = "init-control" }.Start();
 
     private void ReadControl()
     {
@@ -61,11 +67,15 @@ internal sealed class Reaper : IDisposable
     }
 
     /// <summary>Starts the command, confined, and returns the exit code to report for it.</summary>
-    public int Run(string path, IReadOnlyList<string> argv, IReadOnlyList<string> env, Confinement confinement, int scratchFd)
+    public int Run(string path, IReadOnlyList<string> argv, IReadOnlyList<string> env, Confinement confinement, int scratchFd, TerminalRelay? tty)
     {
         // Only this thread is restricted (capabilities, identity, seccomp): the control and signal threads keep root.
         confinement.ApplyToThisThread();
-        int pid = Sys.Spawn(path, argv, env, [], out int errno);
+        // A session of its own: the caller's terminal, which the tool and this init may have, is
+        // never the command's controlling terminal (TIOCSTI on an inherited descriptor fails).
+        var session = tty is null ? SpawnSession.Detached : SpawnSession.Terminal(tty.SlavePath);
+        int pid = Sys.Spawn(path, argv, env, [], session, out int errno);
+        tty?.CommandStarted();
         if (pid < 0)
         {
             throw CommandLookup.CannotExecute(argv[0], errno);
@@ -101,6 +111,7 @@ internal sealed class Reaper : IDisposable
         {
         }
         PhaseTrace.Mark("init", "the rest killed and reaped");
+        tty?.Finish(); // nothing holds the slave now: the relay has passed on every byte
         Sys.WriteAll(InitProtocol.ReportFd, InitProtocol.ExitedLine(commandStatus));
         return ExitCodes.FromWaitStatus(commandStatus);
     }

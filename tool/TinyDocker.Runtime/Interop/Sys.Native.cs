@@ -58,6 +58,9 @@ internal static unsafe partial class Sys
     [LibraryImport(Libc, EntryPoint = "posix_spawn_file_actions_adddup2")]
     private static partial int posix_spawn_file_actions_adddup2_(void* fa, int fd, int newfd);
 
+    [LibraryImport(Libc, EntryPoint = "posix_spawn_file_actions_addopen")]
+    private static partial int posix_spawn_file_actions_addopen_(void* fa, int fd, byte* path, int oflag, uint mode);
+
     [LibraryImport(Libc, EntryPoint = "posix_spawn_file_actions_destroy")]
     private static partial int posix_spawn_file_actions_destroy_(void* fa);
 

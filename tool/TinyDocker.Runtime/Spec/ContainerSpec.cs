@@ -92,6 +92,12 @@ public sealed record ContainerSpec
     /// <summary>`--debug`: the Stopwatch timestamp (CLOCK_MONOTONIC) phase times count from; null when off.</summary>
     public long? DebugSince { get; init; }
 
+    /// <summary>-t: the command gets a pseudo-terminal of the container's own devpts as its controlling terminal.</summary>
+    public bool Tty { get; init; }
+
+    /// <summary>-i: with -t, the host's stdin is relayed to the pseudo-terminal (without -t stdin is always passed through).</summary>
+    public bool Interactive { get; init; }
+
     /// <summary>This container's state directory on the host.</summary>
     public string StateDir => Path.Combine(StateRoot, Name);
 
