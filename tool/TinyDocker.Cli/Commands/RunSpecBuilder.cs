@@ -14,7 +14,8 @@ internal static class RunSpecBuilder
 {
     public static ContainerSpec Build(string name, string[] command, RunOptions o)
     {
-        string cwd = Environment.CurrentDirectory;
+        // --no-cwd: nothing of the host's current directory is shared, and the command starts in the image's directory or /.
+        string? cwd = o.NoCwd.HasValue() ? null : Environment.CurrentDirectory;
         string host = o.Hostname.Value() ?? name;
         var image = o.Image.Value() is { } i ? ImageResolver.Resolve(i, ImageStore.Open(), Progress.ForTerminal()) : null;
         string[] layers = image?.Layers ?? ["/"];
@@ -25,7 +26,7 @@ internal static class RunSpecBuilder
             Layers = layers,
             Command = ImageDefaults.Command(image?.Config, command),
             Env = BuildEnvironment(host, ImageDefaults.Env(image?.Config, EnvFileEntries(o.EnvFile.Values).Concat(Values(o.Env)).ToList())),
-            WorkingDir = o.Workdir.Value() ?? ImageDefaults.WorkingDir(image?.Config, cwd),
+            WorkingDir = o.Workdir.Value() ?? ImageDefaults.WorkingDir(image?.Config, cwd ?? "/"),
             SharedDir = cwd,
             StateRoot = StateRoot.Current,
             Volumes = Values(o.Volume).Select(ParseVolume).ToArray(),

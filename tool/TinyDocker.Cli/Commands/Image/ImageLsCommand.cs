@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Cli.Help;
 using TinyDocker.Runtime.Images;
 
 namespace TinyDocker.Cli.Commands.Image;
@@ -10,9 +11,8 @@ internal static class ImageLsCommand
 {
     public static void Register(CommandLineApplication image) => image.Command("ls", cmd =>
     {
-        cmd.Description = "List stored images.";
-        cmd.HelpOption("-h|--help");
-        var format = cmd.Option("--format <FORMAT>", "table (default) or json.", CommandOptionType.SingleValue);
+        CliHelp.Describe(cmd, "List stored images; SIZE is what their layers take unpacked.", "[options]", "image ls", "images --format json");
+        var format = cmd.Value("--format", "table|json", "table (default) or json.");
         cmd.OnExecute(() =>
         {
             var images = ImageStore.Open().List().ToArray();
