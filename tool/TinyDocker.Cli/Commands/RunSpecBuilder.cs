@@ -17,7 +17,8 @@ internal static class RunSpecBuilder
         // --no-cwd: nothing of the host's current directory is shared, and the command starts in the image's directory or /.
         string? cwd = o.NoCwd.HasValue() ? null : Environment.CurrentDirectory;
         string host = o.Hostname.Value() ?? name;
-        var image = o.Image.Value() is { } i ? ImageResolver.Resolve(i, ImageStore.Open(), Progress.ForTerminal()) : null;
+        var image = o.Image.Value() is { } i ? ImageResolver.Resolve(i, ImageStore.Open(), Progress.ForTerminal(),
+            o.Platform.Value() is { } platform ? Platform.Parse(platform) : null) : null;
         string[] layers = image?.Layers ?? ["/"];
         return new ContainerSpec
         {

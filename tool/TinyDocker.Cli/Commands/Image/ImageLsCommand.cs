@@ -37,7 +37,7 @@ internal static class ImageLsCommand
             .SelectMany(i => (i.Tags.Length == 0 ? ["<none>"] : i.Tags).Select(tag => new[]
             {
                 tag, i.Id[(Digest.Algorithm.Length + 1)..][..12], i.Layers.Length.ToString(CultureInfo.InvariantCulture),
-                Progress.Size(i.Size), i.Created.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                i.UnpackedSize is { } unpacked ? Progress.Size(unpacked) : "-", i.Created.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
             }))
             .Prepend(["NAME", "IMAGE ID", "LAYERS", "SIZE", "CREATED"])
             .ToList();
