@@ -80,6 +80,26 @@ public sealed class IndexChoiceTests : IDisposable
     }
 
     [RootFact]
+    public void A_stored_name_that_also_reads_as_a_path_and_tag_is_the_stored_image()
+    {
+        string work = Directory.CreateDirectory(_bed.ScratchPath("cwd")).FullName;
+        Directory.CreateDirectory(Path.Combine(work, "plain"));        // a plain directory named like the image
+        WriteLayout(Path.Combine(work, "layout"), (Image("in the layout"), "1.0", null)); // a layout named like it
+        string stored = _bed.ScratchPath("stored");
+        WriteLayout(stored, (Image("stored"), null, null));
+        _bed.Ok("image", "import", stored, "plain:1.0");
+        _bed.Ok("image", "import", stored, "layout:1.0");
+
+        var plain = _bed.Tool.Run(["run", "--no-cwd", "--image", "plain:1.0", "c1", "cat", "/which"], workingDirectory: work);
+        var layout = _bed.Tool.Run(["run", "--no-cwd", "--image", "layout:1.0", "c2", "cat", "/which"], workingDirectory: work);
+        var path = _bed.Tool.Run(["run", "--no-cwd", "--image", "./layout:1.0", "c3", "cat", "/which"], workingDirectory: work);
+
+        Assert.Equal("stored", plain.Stdout);
+        Assert.Equal("stored", layout.Stdout);
+        Assert.Equal("in the layout", path.Stdout); // spelled as a path, it is one
+    }
+
+    [RootFact]
     public void A_multi_architecture_index_gives_this_machines_image_and_platform_chooses_another()
     {
         string other = HostPlatform.Architecture == "arm64" ? "amd64" : "arm64";

@@ -1,3 +1,4 @@
+// Runs in: the host tool (image import, pull and run --image), before any container exists.
 namespace TinyDocker.Runtime.Images;
 
 /// <summary>

@@ -49,7 +49,8 @@ public static class ImageImporter
     /// <summary>
     /// `PATH`, `PATH:TAG` or `PATH@sha256:HEX` (as skopeo's oci:PATH:TAG): a path that exists is
     /// taken whole, colon and all; otherwise a suffix after the last `:` (past the last `/`) or `@`
-    /// is the tag or digest to choose, when what is before it exists.
+    /// is the tag or digest to choose, when what is before it is a file or an OCI layout (a plain
+    /// directory `busybox/` does not turn the name `busybox:1.36` into a path).
     /// </summary>
     public static (string Path, ImageChoice Choice) ParseSource(string source, ImageChoice choice)
     {
@@ -58,12 +59,12 @@ public static class ImageImporter
             return (source, choice);
         }
         int at = source.LastIndexOf('@');
-        if (at > 0 && Digest.TryParse(source[(at + 1)..], out var digest) && Exists(source[..at]))
+        if (at > 0 && Digest.TryParse(source[(at + 1)..], out var digest) && HoldsImages(source[..at]))
         {
             return (source[..at], choice with { Digest = digest });
         }
         int colon = source.LastIndexOf(':');
-        if (colon > 0 && colon > source.LastIndexOf('/') && colon < source.Length - 1 && Exists(source[..colon]))
+        if (colon > 0 && colon > source.LastIndexOf('/') && colon < source.Length - 1 && HoldsImages(source[..colon]))
         {
             return (source[..colon], choice with { Tag = source[(colon + 1)..] });
         }
@@ -71,6 +72,9 @@ public static class ImageImporter
     }
 
     private static bool Exists(string path) => File.Exists(path) || Directory.Exists(path);
+
+    private static bool HoldsImages(string path)
+        => File.Exists(path) || File.Exists(Path.Combine(path, LayoutBlobSource.IndexFile));
 
     private static ImageRecord ImportFile(ImageStore store, string full, string path, ImageChoice choice, Progress progress)
     {

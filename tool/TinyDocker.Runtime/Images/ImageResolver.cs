@@ -20,6 +20,11 @@ public static class ImageResolver
         }
         var (path, choice) = ImageImporter.ParseSource(image, ImageChoice.Default with { Platform = platform ?? Platform.Host });
         bool importable = File.Exists(path) || Directory.Exists(path);
+        if (importable && path != image && Directory.Exists(store.Root) && store.Find(image) is not null)
+        {
+            // `x:1.0` names a stored image and also reads as file `x`, tag 1.0: the stored name wins, as it did before.
+            importable = false;
+        }
         if (!importable && !ImageReference.TryParse(image, out _, out _) && !image.StartsWith(Digest.Algorithm + ":", StringComparison.Ordinal)
             && !image.All(char.IsAsciiHexDigitLower))
         {

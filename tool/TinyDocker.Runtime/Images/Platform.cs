@@ -1,3 +1,4 @@
+// Runs in: the host tool (image import, pull and run --image), before any container exists.
 namespace TinyDocker.Runtime.Images;
 
 /// <summary>An image platform as `--platform` spells it: os/arch[/variant], in OCI/Go names.</summary>

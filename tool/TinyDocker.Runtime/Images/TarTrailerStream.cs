@@ -1,3 +1,4 @@
+// Runs in: the host tool, as root, while a layer from an image (untrusted bytes) is extracted into the store.
 namespace TinyDocker.Runtime.Images;
 
 /// <summary>
