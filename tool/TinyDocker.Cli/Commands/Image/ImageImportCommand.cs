@@ -14,7 +14,7 @@ internal static class ImageImportCommand
             "image import --platform linux/arm64 ./layout:1.0 myimg:1.0");
         var platform = cmd.Value("--platform", "OS/ARCH[/VARIANT]", "The image to take from a multi-architecture archive or layout (default: this machine's).");
         var source = cmd.Argument("SOURCE", "The directory or archive to import (never modified); :TAG or @sha256:DIGEST picks one of several images in it (the NAME's tag is tried too).");
-        var reference = cmd.Argument("REF", "The name to give it, e.g. ubuntu:16.04.");
+        var reference = cmd.Argument("NAME", "The name to give it, e.g. ubuntu:16.04.");
         cmd.OnExecute(() =>
         {
             string path = ImageCommand.Required(cmd, source);
