@@ -1,3 +1,4 @@
+using TinyDocker.Runtime.Images;
 using TinyDocker.Testing;
 
 namespace TinyDocker.Images.Tests;
@@ -28,6 +29,23 @@ public sealed class RegistryTests : IClassFixture<LoopbackRegistry>, IDisposable
         Assert.Equal("hello by tag", run.Stdout);
         Assert.Equal(2, _bed.LayerDirs().Count);
         Assert.Contains(reference, _bed.Ok("image", "ls").Stdout);
+    }
+
+    [RootFact]
+    public void A_multi_architecture_tag_pulls_this_machines_image_and_platform_chooses_another()
+    {
+        _registry.Push("team/multiarch", "1", TwoLayers("hello multiarch"));
+        string reference = $"{_registry.Host}/team/multiarch:1";
+        string other = HostPlatform.Architecture == "s390x" ? "ppc64le" : "s390x"; // the other manifest OciImageWriter writes
+
+        var missing = _bed.Run("pull", "--platform", "linux/mips64le", reference);
+        _bed.Ok("pull", "--platform", $"linux/{other}", reference);
+        _bed.Ok("pull", reference);
+
+        Assert.Equal(125, missing.ExitCode);
+        Assert.Equal($"tinydocker: `{reference}`: no image for linux/mips64le in the index (it has: linux/{other}, linux/{HostPlatform.Architecture}): "
+                     + "choose one with --platform\n", missing.Stderr);
+        Assert.Equal("hello multiarch", _bed.Ok("run", "--image", reference, "c1", "cat", "/hello.txt").Stdout);
     }
 
     [RootFact]

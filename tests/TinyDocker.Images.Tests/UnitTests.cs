@@ -44,6 +44,30 @@ public sealed class UnitTests
         Assert.Equal(canonical, r.ToString());
     }
 
+    [Theory]
+    [InlineData("linux/amd64", "linux", "amd64", null)]
+    [InlineData("linux/arm/v7", "linux", "arm", "v7")]
+    [InlineData("Linux/ARM64", "linux", "arm64", null)]
+    public void Platforms_parse(string text, string os, string arch, string? variant)
+        => Assert.Equal(new Platform(os, arch, variant), Platform.Parse(text));
+
+    [Theory]
+    [InlineData("linux")]
+    [InlineData("linux/")]
+    [InlineData("linux/arm/v7/x")]
+    [InlineData("linux/a,b")]
+    public void Bad_platforms_are_refused(string text)
+        => Assert.Throws<TinyDockerException>(() => Platform.Parse(text));
+
+    [Fact]
+    public void Arm64_without_a_variant_is_v8()
+    {
+        var entry = new Descriptor("", Digest.Of([]), 0) { Os = "linux", Architecture = "arm64" };
+        Assert.True(Platform.Parse("linux/arm64/v8").Matches(entry));
+        Assert.False(Platform.Parse("linux/arm64/v9").Matches(entry));
+        Assert.True(Platform.Parse("linux/arm64").Matches(entry with { Variant = "v8" }));
+    }
+
     [Fact]
     public void Docker_hub_names_get_the_library_prefix_only_when_they_have_no_namespace()
     {
@@ -66,6 +90,9 @@ public sealed class UnitTests
 
     [Theory]
     [InlineData("./", "")]
+    [InlineData("/", "")]
+    [InlineData("/.", "")]
+    [InlineData("//", "")]
     [InlineData("./usr/bin/", "usr/bin")]
     [InlineData("usr//bin/./ls", "usr/bin/ls")]
     public void Entry_names_are_normalized(string name, string expected)
@@ -76,6 +103,9 @@ public sealed class UnitTests
     [InlineData("a/../../b")]
     [InlineData("a/..")]
     [InlineData("/etc/passwd")]
+    [InlineData("/../x")]
+    [InlineData("/./etc")]
+    [InlineData("/..")]
     public void Entry_names_that_could_leave_the_layer_are_refused(string name)
         => Assert.Throws<TinyDockerException>(() => LayerPathName.Normalize(name));
 

@@ -2,6 +2,7 @@ using McMaster.Extensions.CommandLineUtils;
 using TinyDocker.Cli;
 using TinyDocker.Cli.Commands;
 using TinyDocker.Cli.Commands.Image;
+using TinyDocker.Cli.Help;
 using TinyDocker.Runtime;
 
 long started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -18,12 +19,10 @@ if (args is [TinyDocker.Runtime.Init.ExecHelper.Verb, var initPid])
     return TinyDocker.Runtime.Init.ExecHelper.Run(initPid);
 }
 
-var app = new CommandLineApplication
-{
-    Name = "dotnet tinydocker",
-    Description = "Runs commands in throwaway overlay containers: no daemon, nothing left behind, the image never changed.",
-};
-app.HelpOption("-h|--help");
+var app = new CommandLineApplication { Name = "dotnet tinydocker" };
+CliHelp.Describe(app, "Runs commands in throwaway overlay containers: no daemon, nothing left behind, the image never changed.",
+    "[options] COMMAND", "run ci1 ./tests.sh", "run --image busybox:1.36 t1 sh -c 'echo hi'");
+app.ExtendedHelpText = DockerAliases.HelpText;
 app.VersionOption("--version", ThisAssembly.AssemblyInformationalVersion);
 RunCommand.Register(app, started);
 PsCommand.Register(app);
@@ -33,10 +32,13 @@ KillCommand.Register(app);
 DiffCommand.Register(app);
 PruneCommand.Register(app);
 ImageCommand.Register(app);
+// exec declares its own options; its usage and examples are given here, beside the other verbs' help.
+CliHelp.Usage(app.Commands.Single(c => c.Name == ExecCommand.Name), "[options] NAME COMMAND [ARG...]", "exec ci1 sh", "exec ci1 cat /etc/hostname");
+CliHelp.Apply(app);
 app.OnExecute(() =>
 {
     app.ShowHelp();
     return ExitCodes.TinyDockerError;
 });
 
-return CliErrors.Execute(app, RunCommand.SeparateCommand(app, args));
+return CliErrors.Execute(app, RunCommand.SeparateCommand(app, DockerAliases.Rewrite(args)));

@@ -1,4 +1,5 @@
 using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Cli.Help;
 using TinyDocker.Runtime;
 using TinyDocker.Runtime.Host;
 using TinyDocker.Runtime.State;
@@ -10,8 +11,7 @@ internal static class DiffCommand
 {
     public static void Register(CommandLineApplication app) => app.Command("diff", cmd =>
     {
-        cmd.Description = "List the paths a running container has added (A), changed (C) or deleted (D).";
-        cmd.HelpOption("-h|--help");
+        CliHelp.Describe(cmd, "List the paths a running container has added (A), changed (C) or deleted (D).", "NAME", "diff ci1");
         var name = cmd.Argument("NAME", "The running container.");
         cmd.OnExecute(() =>
         {

@@ -1,10 +1,11 @@
 using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Cli.Help;
 using TinyDocker.Runtime;
 using TinyDocker.Runtime.State;
 
 namespace TinyDocker.Cli.Commands;
 
-/// <summary>`kill NAME [--signal SIG]`: SIGKILL ends the container at once; other signals go to its command.</summary>
+/// <summary>`kill [-s SIGNAL] NAME...`: SIGKILL ends the container at once; other signals go to its command.</summary>
 internal static class KillCommand
 {
     private static readonly Dictionary<string, int> Signals = new(StringComparer.OrdinalIgnoreCase)
@@ -14,17 +15,19 @@ internal static class KillCommand
 
     public static void Register(CommandLineApplication app) => app.Command("kill", cmd =>
     {
-        cmd.Description = "Send a signal to a running container: KILL (default) ends it at once; HUP, INT, QUIT, USR1, USR2 and TERM go to its command.";
-        cmd.HelpOption("-h|--help");
-        var signal = cmd.Option("-s|--signal <SIGNAL>", "KILL (default), TERM, INT, HUP, QUIT, USR1, USR2, by name or number.", CommandOptionType.SingleValue);
-        var name = cmd.Argument("NAME", "The running container.");
+        CliHelp.Describe(cmd, "Send a signal to running containers: KILL (default) ends each at once; HUP, INT, QUIT, USR1, USR2 and TERM go to its command.",
+            "[options] NAME...", "kill ci1", "kill -s TERM ci1 ci2");
+        var signal = cmd.Value("-s|--signal", "SIGNAL", "KILL (default), TERM, INT, HUP, QUIT, USR1, USR2, by name or number.");
+        var names = cmd.Argument("NAME", "The running containers (one line on stderr for each that is not; exit 125 if any).", multipleValues: true);
         cmd.OnExecute(() =>
         {
             int sig = Parse(signal.Value() ?? "KILL");
-            var c = LiveContainer.Open(StateRoot.Current, name.Value ?? "");
-            c.Signal(sig);
-            Console.WriteLine(c.Spec.Name);
-            return 0;
+            return CliErrors.ForEach(ContainerNames.Required(cmd, names), name =>
+            {
+                var c = LiveContainer.Open(StateRoot.Current, name);
+                c.Signal(sig);
+                return [c.Spec.Name];
+            });
         });
     });
 

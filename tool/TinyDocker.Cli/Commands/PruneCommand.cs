@@ -1,4 +1,5 @@
 using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Cli.Help;
 using TinyDocker.Runtime.State;
 
 namespace TinyDocker.Cli.Commands;
@@ -8,8 +9,7 @@ internal static class PruneCommand
 {
     public static void Register(CommandLineApplication app) => app.Command("prune", cmd =>
     {
-        cmd.Description = "Remove state left behind by containers whose tool was killed; live containers are untouched.";
-        cmd.HelpOption("-h|--help");
+        CliHelp.Describe(cmd, "Remove state left behind by containers whose tool was killed; live containers are untouched.", "", "prune");
         cmd.OnExecute(() =>
         {
             foreach (var name in StateRoot.Prune(StateRoot.Current))

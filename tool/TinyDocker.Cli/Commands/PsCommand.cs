@@ -1,5 +1,6 @@
 using System.Text.Json;
 using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Cli.Help;
 using TinyDocker.Runtime.Spec;
 using TinyDocker.Runtime.State;
 
@@ -10,10 +11,9 @@ internal static class PsCommand
 {
     public static void Register(CommandLineApplication app) => app.Command("ps", cmd =>
     {
-        cmd.Description = "List running containers.";
-        cmd.HelpOption("-h|--help");
-        var all = cmd.Option("-a|--all", "Also list what killed runs left behind (removed by `prune`).", CommandOptionType.NoValue);
-        var format = cmd.Option("--format <FORMAT>", "table (default) or json.", CommandOptionType.SingleValue);
+        CliHelp.Describe(cmd, "List running containers.", "[options]", "ps", "ps -a --format json");
+        var all = cmd.Flag("-a|--all", "Also list what killed runs left behind (removed by `prune`).");
+        var format = cmd.Value("--format", "table|json", "table (default) or json.");
         cmd.OnExecute(() =>
         {
             var containers = StateRoot.List(StateRoot.Current).Where(c => c.Running || all.HasValue()).ToArray();

@@ -14,9 +14,11 @@ internal static class RunSpecBuilder
 {
     public static ContainerSpec Build(string name, string[] command, RunOptions o)
     {
-        string cwd = Environment.CurrentDirectory;
+        // --no-cwd: nothing of the host's current directory is shared, and the command starts in the image's directory or /.
+        string? cwd = o.NoCwd.HasValue() ? null : Environment.CurrentDirectory;
         string host = o.Hostname.Value() ?? name;
-        var image = o.Image.Value() is { } i ? ImageResolver.Resolve(i, ImageStore.Open(), Progress.ForTerminal()) : null;
+        var image = o.Image.Value() is { } i ? ImageResolver.Resolve(i, ImageStore.Open(), Progress.ForTerminal(),
+            o.Platform.Value() is { } platform ? Platform.Parse(platform) : null) : null;
         string[] layers = image?.Layers ?? ["/"];
         return new ContainerSpec
         {
@@ -25,7 +27,7 @@ internal static class RunSpecBuilder
             Layers = layers,
             Command = ImageDefaults.Command(image?.Config, command),
             Env = BuildEnvironment(host, ImageDefaults.Env(image?.Config, EnvFile.Entries(o.EnvFile.Values).Concat(Values(o.Env)).ToList())),
-            WorkingDir = o.Workdir.Value() ?? ImageDefaults.WorkingDir(image?.Config, cwd),
+            WorkingDir = o.Workdir.Value() ?? ImageDefaults.WorkingDir(image?.Config, cwd ?? "/"),
             SharedDir = cwd,
             StateRoot = StateRoot.Current,
             DataRoot = DataRoot.Current,

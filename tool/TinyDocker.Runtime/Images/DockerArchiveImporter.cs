@@ -12,7 +12,7 @@ internal static class DockerArchiveImporter
 {
     public const string ManifestFile = "manifest.json";
 
-    public static ImageRecord Import(ImageStore store, IArchiveFiles files, string where, string? tagHint, Progress progress)
+    public static ImageRecord Import(ImageStore store, IArchiveFiles files, string where, ImageChoice choice, Progress progress)
     {
         byte[] manifestJson;
         using (var s = files.Open(ManifestFile))
@@ -25,11 +25,7 @@ internal static class DockerArchiveImporter
         {
             throw new TinyDockerException($"`{where}`: manifest.json lists no image");
         }
-        var image = images.FirstOrDefault(i => tagHint is not null && RepoTags(i).Any(t => t == tagHint || t.EndsWith(":" + tagHint, StringComparison.Ordinal)));
-        if (image.ValueKind == JsonValueKind.Undefined)
-        {
-            image = images[0];
-        }
+        var image = Choose(images, where, choice);
         string configPath = image.TryGetProperty("Config", out var c) ? c.GetString() ?? "" : "";
         byte[] configJson;
         using (var s = files.Open(configPath))
@@ -98,4 +94,26 @@ internal static class DockerArchiveImporter
             throw new TinyDockerException($"`{where}`: manifest.json is not valid JSON ({e.Message})", inner: e);
         }
     }
+
+    /// <summary>As <see cref="IndexChooser"/>: the image named, else the one whose RepoTags carry the hint, else the only one.</summary>
+    private static JsonElement Choose(List<JsonElement> images, string where, ImageChoice choice)
+    {
+        string Label(JsonElement i) => RepoTags(i).FirstOrDefault() ?? ConfigPath(i);
+        List<JsonElement> named = choice switch
+        {
+            { Digest: { } d } => images.Where(i => BlobDigest(ConfigPath(i)) == d || ConfigPath(i).StartsWith(d.Hex, StringComparison.Ordinal)).ToList(),
+            { Tag: { } t } => images.Where(i => RepoTags(i).Any(r => ImageChoice.Names(r, t))).ToList(),
+            { TagHint: { } h } => images.Where(i => RepoTags(i).Any(r => ImageChoice.Names(r, h))).ToList() is { Count: > 0 } hinted ? hinted : images,
+            _ => images,
+        };
+        return named.Count switch
+        {
+            1 => named[0],
+            0 => throw new TinyDockerException($"`{where}`: no image {(object?)choice.Digest ?? $"tagged `{choice.Tag}`"} in manifest.json (it has: {string.Join(", ", images.Select(Label))})"),
+            _ => throw new TinyDockerException($"`{where}`: manifest.json holds {named.Count} images ({string.Join(", ", named.Select(Label))}): "
+                                               + $"choose one by tag (`{where}:TAG`) or digest (`{where}@sha256:…`)"),
+        };
+    }
+
+    private static string ConfigPath(JsonElement image) => image.TryGetProperty("Config", out var c) ? c.GetString() ?? "" : "";
 }

@@ -13,8 +13,12 @@ public static class ImageImporter
 {
     private const int EntriesToSniff = 8;
 
-    public static ImageRecord Import(ImageStore store, string path, IReadOnlyList<string> names, Progress progress, string? sourceKey = null)
+    /// <param name="source">A path, or `PATH:TAG` / `PATH@sha256:HEX` to pick one image of several (see <see cref="ParseSource"/>).</param>
+    /// <param name="choice">The platform (and a tag or digest already split off); the first name's tag is added as a hint.</param>
+    public static ImageRecord Import(ImageStore store, string source, IReadOnlyList<string> names, Progress progress,
+        string? sourceKey = null, ImageChoice? choice = null)
     {
+        var (path, chosen) = ParseSource(source, (choice ?? ImageChoice.Default) with { TagHint = TagHint(names) });
         string full = Path.GetFullPath(path);
         store.EnsureCreated();
         using var importing = store.ImportLock();
@@ -27,25 +31,60 @@ public static class ImageImporter
                                               + "a root filesystem directory needs no import: use `run --image DIR`");
             }
             using var files = new DirectoryFiles(full);
-            image = ManifestImporter.Import(store, new LayoutBlobSource(files, path), path, TagHint(names), progress);
+            image = ManifestImporter.Import(store, new LayoutBlobSource(files, path), path, chosen, progress);
         }
         else if (File.Exists(full))
         {
-            image = ImportFile(store, full, path, TagHint(names), progress);
+            image = ImportFile(store, full, path, chosen, progress);
         }
         else
         {
             throw new TinyDockerException($"`{path}` does not exist");
         }
+        image = image with { UnpackedSize = store.UnpackedSize(image) };
         store.SaveImage(image, names, sourceKey);
         return image;
     }
 
-    private static ImageRecord ImportFile(ImageStore store, string full, string path, string? tagHint, Progress progress)
+    /// <summary>
+    /// `PATH`, `PATH:TAG` or `PATH@sha256:HEX` (as skopeo's oci:PATH:TAG): a path that exists is
+    /// taken whole, colon and all; otherwise a suffix after the last `:` (past the last `/`) or `@`
+    /// is the tag or digest to choose, when what is before it is a file or an OCI layout (a plain
+    /// directory `busybox/` does not turn the name `busybox:1.36` into a path).
+    /// </summary>
+    public static (string Path, ImageChoice Choice) ParseSource(string source, ImageChoice choice)
+    {
+        if (Exists(source))
+        {
+            return (source, choice);
+        }
+        int at = source.LastIndexOf('@');
+        if (at > 0 && Digest.TryParse(source[(at + 1)..], out var digest) && HoldsImages(source[..at]))
+        {
+            return (source[..at], choice with { Digest = digest });
+        }
+        int colon = source.LastIndexOf(':');
+        if (colon > 0 && colon > source.LastIndexOf('/') && colon < source.Length - 1 && HoldsImages(source[..colon]))
+        {
+            return (source[..colon], choice with { Tag = source[(colon + 1)..] });
+        }
+        return (source, choice);
+    }
+
+    private static bool Exists(string path) => File.Exists(path) || Directory.Exists(path);
+
+    private static bool HoldsImages(string path)
+        => File.Exists(path) || File.Exists(Path.Combine(path, LayoutBlobSource.IndexFile));
+
+    private static ImageRecord ImportFile(ImageStore store, string full, string path, ImageChoice choice, Progress progress)
     {
         var (kind, compressed) = Sniff(full, path);
         if (kind == ArchiveKind.RootFs)
         {
+            if (choice.Tag is not null || choice.Digest is not null)
+            {
+                throw new TinyDockerException($"`{path}` is a root filesystem tarball, one image: there is no tag or digest to choose");
+            }
             using var staging = new LayerImporter(store);
             var layer = staging.Add(() => File.OpenRead(full), expected: null, $"`{path}`",
                 bytes => progress.Layer(1, 1, Path.GetFileName(path), bytes, new FileInfo(full).Length));
@@ -78,9 +117,9 @@ public static class ImageImporter
             }
             using var files = new TarFiles(tarPath);
             return files.Exists(LayoutBlobSource.IndexFile)
-                ? ManifestImporter.Import(store, new LayoutBlobSource(files, path), path, tagHint, progress)
+                ? ManifestImporter.Import(store, new LayoutBlobSource(files, path), path, choice, progress)
                 : files.Exists(DockerArchiveImporter.ManifestFile)
-                    ? DockerArchiveImporter.Import(store, files, path, tagHint, progress)
+                    ? DockerArchiveImporter.Import(store, files, path, choice, progress)
                     : throw new TinyDockerException($"`{path}` looks like an image archive but has neither index.json nor manifest.json");
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ZstdSharp.ZstdException)

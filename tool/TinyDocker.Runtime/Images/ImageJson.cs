@@ -13,7 +13,7 @@ public sealed class Repositories
 }
 
 /// <summary>What `image ls` and `image inspect` print.</summary>
-public sealed record ImageSummary(string Id, string[] Tags, string[] Layers, long Size, DateTimeOffset Created, string Source, ImageConfig Config);
+public sealed record ImageSummary(string Id, string[] Tags, string[] Layers, long Size, long? UnpackedSize, DateTimeOffset Created, string Source, ImageConfig Config);
 
 /// <summary>Source-generated JSON for the store's own files (trimming- and AOT-safe).</summary>
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,

@@ -21,4 +21,7 @@ public sealed record ImageRecord
 
     /// <summary>The sum of the layers' compressed sizes as imported.</summary>
     public long Size { get; init; }
+
+    /// <summary>What the layers take extracted (the sum of their files' sizes), measured at import; null in records older than that.</summary>
+    public long? UnpackedSize { get; init; }
 }

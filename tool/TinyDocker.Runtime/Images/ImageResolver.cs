@@ -11,13 +11,20 @@ public sealed record ResolvedImage(string[] Layers, ImageConfig Config);
 /// </summary>
 public static class ImageResolver
 {
-    public static ResolvedImage Resolve(string image, ImageStore store, Progress progress)
+    /// <param name="platform">The image to take from a multi-architecture archive or layout (default: this machine's).</param>
+    public static ResolvedImage Resolve(string image, ImageStore store, Progress progress, Platform? platform = null)
     {
         if (Directory.Exists(image) && !IsOciLayout(image))
         {
             return new ResolvedImage([Path.GetFullPath(image)], ImageConfig.Empty);
         }
-        bool importable = File.Exists(image) || Directory.Exists(image);
+        var (path, choice) = ImageImporter.ParseSource(image, ImageChoice.Default with { Platform = platform ?? Platform.Host });
+        bool importable = File.Exists(path) || Directory.Exists(path);
+        if (importable && path != image && Directory.Exists(store.Root) && store.Find(image) is not null)
+        {
+            // `x:1.0` names a stored image and also reads as file `x`, tag 1.0: the stored name wins, as it did before.
+            importable = false;
+        }
         if (!importable && !ImageReference.TryParse(image, out _, out _) && !image.StartsWith(Digest.Algorithm + ":", StringComparison.Ordinal)
             && !image.All(char.IsAsciiHexDigitLower))
         {
@@ -33,10 +40,11 @@ public static class ImageResolver
         ImageRecord record;
         if (importable)
         {
-            string key = SourceKey(image);
+            // The same file chosen differently (tag, digest, platform) is another image.
+            string key = $"{SourceKey(path)}:{choice.Key}";
             record = store.Find(key) is { } cached && HasAllLayers(store, cached)
                 ? cached
-                : ImageImporter.Import(store, image, [], progress, key);
+                : ImageImporter.Import(store, path, [], progress, key, choice);
         }
         else
         {

@@ -76,7 +76,7 @@ public sealed partial class ImageStore
     private static ImageSummary Summarize(ImageRecord image, Repositories repos)
         => new(image.Id,
             repos.Tags.Where(t => t.Value == image.Id).Select(t => t.Key).ToArray(),
-            image.Layers, image.Size, image.Created, image.Source, image.Config);
+            image.Layers, image.Size, image.UnpackedSize, image.Created, image.Source, image.Config);
 
     /// <summary>
     /// Removes a name; given an id, removes every name of it. The image record goes once no name points

@@ -34,6 +34,12 @@ public sealed partial class ImageStore
 
     public bool HasLayer(Digest digest) => Directory.Exists(LayerPath(digest));
 
+    /// <summary>The sizes of every file in the image's layers as extracted (symlinks and directories count nothing).</summary>
+    public long UnpackedSize(ImageRecord image)
+        => image.Layers.Select(Digest.Parse).Distinct().Sum(d => new DirectoryInfo(LayerPath(d))
+            .EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false })
+            .Sum(f => f.Length));
+
     /// <summary>Creates the store's directories (0711: containers of other users still traverse into lowers).</summary>
     public void EnsureCreated()
     {

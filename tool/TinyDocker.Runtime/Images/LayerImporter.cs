@@ -35,7 +35,8 @@ internal sealed class LayerImporter(ImageStore store) : IDisposable
             {
                 using (var tar = new HashingStream(LayerCompression.Decompress(hashing)))
                 {
-                    LayerExtractor.Extract(tar, dir);
+                    bool vouched = expected is not null || diffId is not null;
+                    LayerExtractor.Extract(vouched ? new TarTrailerStream(tar) : tar, dir);
                     var uncompressed = tar.Finish(); // reads to the compressed stream's own end and checksum
                     if (diffId is { } d && d != uncompressed)
                     {

@@ -4,12 +4,13 @@ namespace TinyDocker.Runtime.Images;
 public static class LayerPathName
 {
     /// <summary>
-    /// "./usr/bin/" becomes "usr/bin"; "" is the layer's root. A `..` component or an absolute name is
-    /// refused: a tool that makes layers writes neither, so one that does is hostile or broken.
+    /// "./usr/bin/" becomes "usr/bin"; "" is the layer's root, which `./` and `/` both name (umoci
+    /// writes `/`; GNU tar takes it by stripping the slash). A `..` component or any other absolute
+    /// name is refused: a tool that makes layers writes neither, so one that does is hostile or broken.
     /// </summary>
     public static string Normalize(string name)
     {
-        if (name.StartsWith('/'))
+        if (name.StartsWith('/') && !IsRoot(name))
         {
             throw new TinyDockerException($"layer entry `{name}` has an absolute path");
         }
@@ -24,4 +25,7 @@ public static class LayerPathName
         }
         return string.Join('/', parts);
     }
+
+    /// <summary>`/`, `/.`, `//`: the root itself, and nothing below it.</summary>
+    private static bool IsRoot(string name) => name.Split('/').All(p => p is "" or ".");
 }

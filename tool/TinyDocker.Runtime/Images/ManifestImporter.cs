@@ -5,15 +5,15 @@ namespace TinyDocker.Runtime.Images;
 
 /// <summary>
 /// The one pipeline for OCI-shaped images, whatever they come from (layout, archive, registry):
-/// index → the manifest for linux and this architecture → config and layers, every document and
+/// index → the manifest chosen (by name, digest and platform) → config and layers, every document and
 /// blob checked against its digest, each layer put in the store once.
 /// </summary>
 internal static class ManifestImporter
 {
     private const int MaxIndexDepth = 8;
 
-    /// <param name="tagHint">A tag (or ref name) to choose by when an index holds several images for this platform.</param>
-    public static ImageRecord Import(ImageStore store, IBlobSource source, string where, string? tagHint, Progress progress)
+    /// <param name="choice">What picks one image when an index holds several (see <see cref="IndexChooser"/>).</param>
+    public static ImageRecord Import(ImageStore store, IBlobSource source, string where, ImageChoice choice, Progress progress)
     {
         byte[] json = source.ReadRoot();
         for (int depth = 0; ; depth++)
@@ -26,7 +26,7 @@ internal static class ManifestImporter
                 {
                     throw new TinyDockerException($"`{where}`: image indexes nested more than {MaxIndexDepth} deep");
                 }
-                var chosen = Choose(OciDocuments.IndexEntries(doc.RootElement, $"`{where}`: an index"), where, tagHint);
+                var chosen = IndexChooser.Choose(OciDocuments.IndexEntries(doc.RootElement, $"`{where}`: an index"), where, choice, topLevel: depth == 0);
                 json = ReadVerified(() => source.ReadManifest(chosen), chosen, where);
                 continue;
             }
@@ -95,27 +95,5 @@ internal static class ManifestImporter
         return actual == d.Digest
             ? bytes
             : throw new TinyDockerException($"`{where}`: digest mismatch: expected {d.Digest}, got {actual}");
-    }
-
-    /// <summary>Among an index's entries, the manifest for linux and this machine's architecture.</summary>
-    private static Descriptor Choose(IReadOnlyList<Descriptor> entries, string where, string? tagHint)
-    {
-        string arch = HostPlatform.Architecture;
-        var candidates = entries
-            .Where(e => MediaTypes.Indexes.Contains(e.MediaType) || MediaTypes.Manifests.Contains(e.MediaType) || e.MediaType.Length == 0)
-            .Where(e => e.Os is null || (e.Os == HostPlatform.Os && e.Architecture == arch))
-            .ToList();
-        if (candidates.Count > 1 && tagHint is not null)
-        {
-            var named = candidates.Where(e => e.RefName == tagHint || e.RefName?.EndsWith(":" + tagHint, StringComparison.Ordinal) == true).ToList();
-            if (named.Count > 0)
-            {
-                candidates = named;
-            }
-        }
-        // An exact platform match beats an entry that does not say.
-        return candidates.OrderBy(e => e.Os is null ? 1 : 0).FirstOrDefault()
-               ?? throw new TinyDockerException($"`{where}`: no image for {HostPlatform.Os}/{arch} in the index "
-                                                + $"(it has: {string.Join(", ", entries.Select(e => $"{e.Os ?? "?"}/{e.Architecture ?? "?"}"))})");
     }
 }

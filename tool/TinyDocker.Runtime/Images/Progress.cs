@@ -4,7 +4,7 @@ namespace TinyDocker.Runtime.Images;
 
 /// <summary>
 /// One status line on stderr, redrawn in place, while layers are imported or pulled. Silent unless
-/// both stdout and stderr are terminals, so logs and pipes get only the final result.
+/// stderr is a terminal, so logs get only the final result (stdout may be piped: `id=$(… import …)`).
 /// </summary>
 public sealed class Progress
 {
@@ -15,7 +15,7 @@ public sealed class Progress
 
     private Progress(bool enabled) => _enabled = enabled;
 
-    public static Progress ForTerminal() => new(Sys.IsTerminal(1) && Sys.IsTerminal(2));
+    public static Progress ForTerminal() => new(Sys.IsTerminal(2));
 
     /// <summary>Reports bytes read of one layer; redraws at most ten times a second.</summary>
     public void Layer(int index, int count, string label, long bytes, long? total)

@@ -1,4 +1,5 @@
 using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Cli.Help;
 using TinyDocker.Runtime;
 
 namespace TinyDocker.Cli.Commands.Image;
@@ -8,8 +9,8 @@ internal static class ImageCommand
 {
     public static void Register(CommandLineApplication app) => app.Command("image", cmd =>
     {
-        cmd.Description = "Manage images in the store ($TINYDOCKER_DATA, default /var/lib/tinydocker).";
-        cmd.HelpOption("-h|--help");
+        CliHelp.Describe(cmd, "Manage images in the store ($TINYDOCKER_DATA, default /var/lib/tinydocker).", "COMMAND [options]",
+            "image import ./busybox.tar busybox:1.36", "image ls");
         ImageImportCommand.Register(cmd);
         ImagePullCommand.Register(cmd);
         ImageLsCommand.Register(cmd);

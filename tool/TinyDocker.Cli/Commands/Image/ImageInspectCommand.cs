@@ -1,5 +1,6 @@
 using System.Text.Json;
 using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Cli.Help;
 using TinyDocker.Runtime;
 using TinyDocker.Runtime.Images;
 
@@ -10,8 +11,7 @@ internal static class ImageInspectCommand
 {
     public static void Register(CommandLineApplication image) => image.Command("inspect", cmd =>
     {
-        cmd.Description = "Show an image's id, names, layers (bottom first) and config as JSON.";
-        cmd.HelpOption("-h|--help");
+        CliHelp.Describe(cmd, "Show an image's id, names, layers (bottom first) and config as JSON.", "NAME|ID", "image inspect busybox:1.36");
         var reference = cmd.Argument("REF", "An image name or id.");
         cmd.OnExecute(() =>
         {

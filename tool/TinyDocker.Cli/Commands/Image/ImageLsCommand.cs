@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Cli.Help;
 using TinyDocker.Runtime.Images;
 
 namespace TinyDocker.Cli.Commands.Image;
@@ -10,9 +11,8 @@ internal static class ImageLsCommand
 {
     public static void Register(CommandLineApplication image) => image.Command("ls", cmd =>
     {
-        cmd.Description = "List stored images.";
-        cmd.HelpOption("-h|--help");
-        var format = cmd.Option("--format <FORMAT>", "table (default) or json.", CommandOptionType.SingleValue);
+        CliHelp.Describe(cmd, "List stored images; SIZE is what their layers take unpacked.", "[options]", "image ls", "images --format json");
+        var format = cmd.Value("--format", "table|json", "table (default) or json.");
         cmd.OnExecute(() =>
         {
             var images = ImageStore.Open().List().ToArray();
@@ -37,7 +37,7 @@ internal static class ImageLsCommand
             .SelectMany(i => (i.Tags.Length == 0 ? ["<none>"] : i.Tags).Select(tag => new[]
             {
                 tag, i.Id[(Digest.Algorithm.Length + 1)..][..12], i.Layers.Length.ToString(CultureInfo.InvariantCulture),
-                Progress.Size(i.Size), i.Created.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                i.UnpackedSize is { } unpacked ? Progress.Size(unpacked) : "-", i.Created.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
             }))
             .Prepend(["NAME", "IMAGE ID", "LAYERS", "SIZE", "CREATED"])
             .ToList();

@@ -1,4 +1,5 @@
 using McMaster.Extensions.CommandLineUtils;
+using TinyDocker.Cli.Help;
 using TinyDocker.Runtime.Images;
 using TinyDocker.Runtime.State;
 
@@ -9,8 +10,7 @@ internal static class ImagePruneCommand
 {
     public static void Register(CommandLineApplication image) => image.Command("prune", cmd =>
     {
-        cmd.Description = "Remove images without a name and layers no image uses; layers of running containers are kept.";
-        cmd.HelpOption("-h|--help");
+        CliHelp.Describe(cmd, "Remove images without a name and layers no image uses; layers of running containers are kept.", "", "image prune");
         cmd.OnExecute(() =>
         {
             foreach (var removed in ImageStore.Open().Prune(StateRoot.LayersInUse(StateRoot.Current)))
