@@ -81,18 +81,51 @@ public sealed partial class SampleBuildTests(PackagedSample sample)
     }
 
     [Fact]
-    public void Bad_inputs_are_all_reported_as_TD004_and_nothing_runs()
+    public void Bad_inputs_of_the_task_are_all_reported_as_TD004_and_nothing_runs()
     {
         var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer",
-            "-p:TinyContainerCommand=true", "-p:TinyContainerImage=no-such-image", "-p:TinyContainerMemory=lots", "-p:TinyContainerNetwork=bridge",
-            "-p:TinyDockerPath=no-such-tool");
+            "-p:TinyContainerCommand=true", "-p:TinyContainerOutputImportance=loud", "-p:TinyDockerPath=no-such-tool");
 
         Assert.True(build.ExitCode != 0, build.ToString());
-        Assert.Contains($"error TD004: RunInTinyContainer: Image `{Path.Combine(sample.Dir, "Sample.Checks", "no-such-image")}` does not exist", build.Output);
-        Assert.Contains("error TD004: RunInTinyContainer: Memory `lots` is not a size", build.Output);
-        Assert.Contains("error TD004: RunInTinyContainer: Network `bridge` must be `none` or `host`", build.Output);
+        Assert.Contains("error TD004: RunInTinyContainer: OutputImportance `loud` must be high, normal or low", build.Output);
         Assert.Contains($"error TD004: RunInTinyContainer: TinyDockerPath `{Path.Combine(sample.Dir, "Sample.Checks", "no-such-tool")}` does not exist", build.Output);
         Assert.DoesNotContain("dotnet-tinydocker.dll run", build.Output);
+    }
+
+    [RootFact]
+    public void A_value_the_cli_refuses_is_TD004_with_the_clis_own_line_and_one_it_takes_is_not_refused()
+    {
+        var bad = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer",
+            "-p:TinyContainerCommand=true", "-p:TinyContainerMemory=lots");
+
+        Assert.True(bad.ExitCode != 0, bad.ToString());
+        Assert.Contains("error TD004: RunInTinyContainer: invalid memory limit `lots`: expected a size such as 512m or 1g; nothing was run.", bad.Output);
+        Assert.DoesNotContain("TD001", bad.Output);
+
+        // 1.5g, which the task used to refuse, and an image archive (relative to the project) as
+        // TinyContainerImage, which it refused as not a directory; imported into a store of the test's own.
+        string work = Directory.CreateTempSubdirectory("tinydocker-build-archive-").FullName;
+        try
+        {
+            BusyboxImage.Build(Path.Combine(work, "rootfs"));
+            string archive = Path.Combine(sample.Dir, "Sample.Checks", "busybox-rootfs.tar");
+            var tar = Shell.Run("tar", ["-C", Path.Combine(work, "rootfs"), "-cf", archive, "."]);
+            Assert.True(tar.ExitCode == 0, tar.ToString());
+            var environment = new Dictionary<string, string?>(sample.Environment) { ["TINYDOCKER_DATA"] = Path.Combine(work, "data") };
+            var good = DotnetRun.Run(environment, sample.Dir, ["build", sample.ChecksProject, "-t:RunInTinyContainer",
+                "-p:TinyContainerCommand=echo from-busybox%3B busybox | head -1", "-p:TinyContainerMemory=1.5g", "-p:TinyContainerImage=busybox-rootfs.tar",
+                $"-p:TinyDockerBuildVersion={sample.Version}", "-nr:false", "-tl:off", "-nologo"]);
+
+            Assert.True(good.ExitCode == 0, good.ToString());
+            Assert.Contains("from-busybox", good.Output);
+            Assert.Contains("BusyBox v", good.Output);
+            Assert.Empty(sample.StateEntries());
+        }
+        finally
+        {
+            File.Delete(Path.Combine(sample.Dir, "Sample.Checks", "busybox-rootfs.tar"));
+            Directory.Delete(work, recursive: true);
+        }
     }
 
     private void WriteScript(string name, string body)

@@ -8,12 +8,19 @@ namespace TinyDocker.TestAdapter.Tests;
 /// a cached package of the same version is never used) and built. Made once per test class, on
 /// first use (so tests skipped for want of root cost nothing); everything removed after.
 /// </summary>
-public sealed class PackedSample : IDisposable
+public class PackedSample : IDisposable
 {
     private readonly Lazy<string> _built;
+    private readonly string _sample;
 
     public PackedSample()
+        : this(Repository.Sample)
     {
+    }
+
+    protected PackedSample(string sample)
+    {
+        _sample = sample;
         Root = Path.Combine(Path.GetTempPath(), $"tinydocker-adapter-{Guid.NewGuid():N}");
         _built = new Lazy<string>(Build);
     }
@@ -47,7 +54,7 @@ public sealed class PackedSample : IDisposable
         string baseVersion = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "version.json"))).RootElement.GetProperty("version").GetString()!.Split('-')[0];
         Assert.StartsWith($"TinyDocker.TestAdapter.{baseVersion}.", package);
 
-        CopyTree(Repository.Sample, Dir);
+        CopyTree(_sample, Dir);
         string config = Path.Combine(Dir, "nuget.config");
         File.WriteAllText(config, File.ReadAllText(config).Replace("../../artifacts/packages", Feed, StringComparison.Ordinal));
 
@@ -56,7 +63,7 @@ public sealed class PackedSample : IDisposable
         return Dir;
     }
 
-    private static void CopyTree(string from, string to)
+    internal static void CopyTree(string from, string to)
     {
         foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
         {
@@ -83,6 +90,12 @@ public sealed class PackedSample : IDisposable
 
     public void Dispose()
     {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
         Tool.Dispose();
         if (Directory.Exists(Root))
         {
@@ -90,3 +103,6 @@ public sealed class PackedSample : IDisposable
         }
     }
 }
+
+/// <summary>samples/mtp (container cases as MSTest tests under Microsoft.Testing.Platform), packed and built the same way.</summary>
+public sealed class PackedMtpSample() : PackedSample(Repository.MtpSample);
