@@ -49,7 +49,28 @@ internal sealed record CliTool(string FileName, IReadOnlyList<string> PrefixArgu
             return null;
         }
         string native = System.IO.Path.Combine(dir, rid, NativeName);
-        return File.Exists(native) && (File.GetUnixFileMode(native) & UnixFileMode.UserExecute) != 0 ? native : null;
+        return File.Exists(native) && MakeExecutable(native) ? native : null;
+    }
+
+    /// <summary>NuGet extracts a package's files without their execute bits: restore them (once), or fall back to the dll.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static bool MakeExecutable(string path)
+    {
+        const UnixFileMode exec = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        var mode = File.GetUnixFileMode(path);
+        if ((mode & UnixFileMode.UserExecute) != 0)
+        {
+            return true;
+        }
+        try
+        {
+            File.SetUnixFileMode(path, mode | exec);
+            return true;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The dotnet host running this process (the SDK sets DOTNET_HOST_PATH for tasks and test hosts), else `dotnet` on PATH.</summary>

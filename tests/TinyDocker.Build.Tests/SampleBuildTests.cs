@@ -23,6 +23,8 @@ public sealed partial class SampleBuildTests(PackagedSample sample)
         var name = ChecksContainerName().Match(build.Output);
         Assert.True(name.Success, build.ToString());
         Assert.Contains($"checks: container {name.Value}, configuration Debug", build.Output);
+        // The package's NativeAOT CLI ran it (this machine is linux-x64), not `dotnet …dll`.
+        Assert.Matches(@"tool `/\S+/tools/tinydocker/linux-x64/dotnet-tinydocker`", build.Output);
         Assert.Contains($"Checks passed in container {name.Value} (exit code 0).", build.Output);
         // The TODO line became an MSBuild warning with its file, line and code.
         Assert.True(Regex.IsMatch(build.Output, @"Greeter\.cs\(5,1\): warning CHK001: unfinished work:\s*// TODO greet in more languages"), build.ToString());
@@ -72,8 +74,11 @@ public sealed partial class SampleBuildTests(PackagedSample sample)
     public void An_out_of_memory_kill_is_TD003()
     {
         // tail keeps the whole of an endless "line" in memory.
-        var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer",
-            "-p:TinyContainerCommand=tail /dev/zero", "-p:TinyContainerMemory=64m");
+        // TINYDOCKER_NO_NATIVE=1: the framework-dependent fallback, through the build's dotnet.
+        var environment = new Dictionary<string, string?>(sample.Environment) { ["TINYDOCKER_NO_NATIVE"] = "1" };
+        var build = DotnetRun.Run(environment, sample.Dir, ["build", sample.ChecksProject, "-t:RunInTinyContainer",
+            "-p:TinyContainerCommand=tail /dev/zero", "-p:TinyContainerMemory=64m", $"-p:TinyDockerBuildVersion={sample.Version}", "-nr:false", "-tl:off", "-nologo"]);
+        Assert.Matches(@"tool `\S*dotnet /\S+/tools/tinydocker/dotnet-tinydocker\.dll`", build.Output);
 
         Assert.True(build.ExitCode != 0, build.ToString());
         Assert.Matches(@"error TD003: container `Sample\.Checks-[0-9a-f]{8}` ran out of memory \(limit 64m\) running `/bin/sh -c 'tail /dev/zero'` and was killed \(exit code 137\)", build.Output);

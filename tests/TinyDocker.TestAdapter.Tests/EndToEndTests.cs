@@ -35,6 +35,11 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         Assert.Equal(0, Assert.Single(package.Entries, e => e.FullName.StartsWith("lib/", StringComparison.Ordinal) && e.FullName == "lib/net10.0/_._").Length);
         Assert.Single(entries, e => e.StartsWith("lib/", StringComparison.Ordinal));
         Assert.Contains("tools/tinydocker/dotnet-tinydocker.dll", entries);
+        // The NativeAOT CLI for this machine, preferred at run time (client/CliTool.cs).
+        if (System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64)
+        {
+            Assert.Contains("tools/tinydocker/linux-x64/dotnet-tinydocker", entries);
+        }
         Assert.Contains("tools/tinydocker/TinyDocker.Runtime.dll", entries);
         // The build copied the adapter and its case runner, and only them, beside the test assembly; the cases file is there too.
         string output = Path.Combine(_sample.Dir, "bin", "Debug", "net10.0");

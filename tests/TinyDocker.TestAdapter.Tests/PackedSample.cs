@@ -28,7 +28,10 @@ public class PackedSample : IDisposable
     /// <summary>The temp directory holding the feed, the package cache and the sample.</summary>
     public string Root { get; }
 
-    public string Feed => Path.Combine(Root, "feed");
+    /// <summary>The local feed with the packed adapter: one per test run, shared by the fixtures (a pack compiles the NativeAOT CLI).</summary>
+    public string Feed => PackedFeed.Value;
+
+    private static readonly Lazy<string> PackedFeed = new(Pack);
 
     public string Dir => Path.Combine(Root, "sample");
 
@@ -47,13 +50,6 @@ public class PackedSample : IDisposable
     private string Build()
     {
         Directory.CreateDirectory(Root);
-        var pack = Dotnet.Run(Repository.Root, Environment, "pack", Repository.AdapterProject, "-c", Repository.Configuration, "-o", Feed, "-nologo");
-        Assert.True(pack.ExitCode == 0, $"dotnet pack failed:\n{pack}");
-        // Versioned by Nerdbank.GitVersioning from version.json ("0.1-alpha" makes 0.1.<height>-alpha...).
-        string package = Path.GetFileName(Assert.Single(Directory.GetFiles(Feed, "TinyDocker.TestAdapter.*.nupkg")));
-        string baseVersion = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "version.json"))).RootElement.GetProperty("version").GetString()!.Split('-')[0];
-        Assert.StartsWith($"TinyDocker.TestAdapter.{baseVersion}.", package);
-
         CopyTree(_sample, Dir);
         string config = Path.Combine(Dir, "nuget.config");
         File.WriteAllText(config, File.ReadAllText(config).Replace("../../artifacts/packages", Feed, StringComparison.Ordinal));
@@ -61,6 +57,20 @@ public class PackedSample : IDisposable
         var build = Dotnet.Run(Dir, Environment, "build", "-nologo");
         Assert.True(build.ExitCode == 0, $"dotnet build of the sample failed:\n{build}");
         return Dir;
+    }
+
+    private static string Pack()
+    {
+        string feed = Path.Combine(Path.GetTempPath(), $"tinydocker-adapter-feed-{Guid.NewGuid():N}");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(feed, recursive: true);
+        var pack = Dotnet.Run(Repository.Root, new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(feed, ".packages") },
+            "pack", Repository.AdapterProject, "-c", Repository.Configuration, "-o", feed, "-nologo");
+        Assert.True(pack.ExitCode == 0, $"dotnet pack failed:\n{pack}");
+        // Versioned by Nerdbank.GitVersioning from version.json ("0.1-alpha" makes 0.1.<height>-alpha...).
+        string package = Path.GetFileName(Assert.Single(Directory.GetFiles(feed, "TinyDocker.TestAdapter.*.nupkg")));
+        string baseVersion = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "version.json"))).RootElement.GetProperty("version").GetString()!.Split('-')[0];
+        Assert.StartsWith($"TinyDocker.TestAdapter.{baseVersion}.", package);
+        return feed;
     }
 
     internal static void CopyTree(string from, string to)
