@@ -63,7 +63,7 @@ public class PackedSample : IDisposable
     {
         string feed = Path.Combine(Path.GetTempPath(), $"tinydocker-adapter-feed-{Guid.NewGuid():N}");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(feed, recursive: true);
-        var pack = Dotnet.Run(Repository.Root, new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(feed, ".packages") },
+        var pack = Dotnet.Run(Repository.Root, new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(feed, ".packages") }, Dotnet.PackTimeout,
             "pack", Repository.AdapterProject, "-c", Repository.Configuration, "-o", feed, "-nologo");
         Assert.True(pack.ExitCode == 0, $"dotnet pack failed:\n{pack}");
         // Versioned by Nerdbank.GitVersioning from version.json ("0.1-alpha" makes 0.1.<height>-alpha...).
