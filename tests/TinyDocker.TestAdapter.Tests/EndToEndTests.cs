@@ -28,7 +28,7 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         _sample.EnsureBuilt();
         using var package = System.IO.Compression.ZipFile.OpenRead(Assert.Single(Directory.GetFiles(_sample.Feed, "*.nupkg")));
         var entries = package.Entries.Select(e => e.FullName).ToList();
-        Assert.Equal(["build/TinyDocker.ContainerCases.dll", "build/TinyDocker.TestAdapter.dll", "build/TinyDocker.TestAdapter.Hosted.targets",
+        Assert.Equal(["build/TinyDocker.ContainerCases.dll", "build/TinyDocker.TestAdapter.Hosted.targets", "build/TinyDocker.TestAdapter.dll",
                       "build/TinyDocker.TestAdapter.props", "build/TinyDocker.TestAdapter.targets",
                       "build/hosted/TinyContainer.MSTest.cs", "build/hosted/TinyContainer.XunitV3.cs"],
             entries.Where(e => e.StartsWith("build/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
