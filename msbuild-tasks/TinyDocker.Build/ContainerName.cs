@@ -4,24 +4,19 @@ using System.Text.RegularExpressions;
 namespace TinyDocker.Build;
 
 /// <summary>
-/// Container names: the CLI's rule, and the default the task makes when none is given. The
-/// default is the project's name plus a random suffix, so two projects (or two batches of one
-/// project) running at once under -m never ask for the same name.
+/// The default container name, made when none is given: the project's name plus a random
+/// suffix, so two projects (or two batches of one project) running at once under -m never ask
+/// for the same name. A given name is the CLI's to check.
 /// </summary>
 internal static partial class ContainerName
 {
-    /// <summary>The CLI's rule (SpecValidator.NamePattern in the runtime); kept equal by a test.</summary>
-    public const string Pattern = "[A-Za-z0-9][A-Za-z0-9_.-]{0,62}";
-
     private const int SuffixLength = 8;
 
-    [GeneratedRegex("^" + Pattern + @"\z")]
-    private static partial Regex NameRegex();
+    /// <summary>The CLI's limit on a name's length.</summary>
+    private const int MaxLength = 63;
 
     [GeneratedRegex("[^A-Za-z0-9_.-]+")]
     private static partial Regex Unsafe();
-
-    public static bool IsValid(string name) => NameRegex().IsMatch(name);
 
     /// <summary>`Project.Name-1a2b3c4d`: the project's name made safe (and short enough), then 8 random hex digits.</summary>
     public static string Default(string? projectName)
@@ -31,7 +26,7 @@ internal static partial class ContainerName
         {
             stem = "msbuild";
         }
-        int max = 63 - 1 - SuffixLength;
+        int max = MaxLength - 1 - SuffixLength;
         if (stem.Length > max)
         {
             stem = stem[..max].TrimEnd('-', '.', '_');

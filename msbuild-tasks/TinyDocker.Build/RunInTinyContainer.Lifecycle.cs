@@ -1,21 +1,23 @@
 using Microsoft.Build.Framework;
+using TinyDocker.Client;
 
 namespace TinyDocker.Build;
 
 /// <summary>Validation before the run, failure reporting after it, and cancellation during it.</summary>
 public sealed partial class RunInTinyContainer
 {
-    /// <summary>Every bad input is reported at once, as TD004, before anything runs.</summary>
+    /// <summary>
+    /// What only the task can judge (a command, an importance, the tool) is checked here, as TD004;
+    /// every other value is the CLI's to check (its exit 125 is TD004 too, with its one line).
+    /// </summary>
     protected override bool ValidateParameters()
     {
         if (!base.ValidateParameters())
         {
             return false;
         }
-        string baseDir = ProjectDirectory;
         var inputs = new RunInputs
         {
-            BaseDirectory = baseDir,
             Name = Name,
             ProjectName = NamePrefix is { Length: > 0 } ? NamePrefix
                 : BuildEngine?.ProjectFileOfTaskNode is { Length: > 0 } p ? Path.GetFileNameWithoutExtension(p) : null,
@@ -36,31 +38,36 @@ public sealed partial class RunInTinyContainer
         {
             problems.Add($"OutputImportance `{OutputImportance}` must be high, normal or low");
         }
-        var (tool, toolProblem) = ToolLocator.Find(TinyDockerPath, baseDir);
+        var (tool, toolProblem) = ToolLocator.Find(TinyDockerPath, ProjectDirectory);
         if (toolProblem is not null)
         {
             problems.Add(toolProblem);
         }
         foreach (var problem in problems)
         {
-            Log.LogError(null, ErrorCodes.BadInput, null, null, 0, 0, 0, 0, "RunInTinyContainer: {0}; nothing was run.", problem);
+            LogBadInput(problem);
         }
         if (problems.Count > 0)
         {
             return false;
         }
         _tool = tool;
-        _run = inputs.ToRun();
+        _run = inputs.ToRun(Path.Combine(Path.GetTempPath(), $"tinydocker-status-{Guid.NewGuid():N}.json"));
         ContainerName = _run.Name;
         Log.LogMessage(MessageImportance.High, "RunInTinyContainer: container `{0}`, image `{1}`, command `{2}`, tool `{3}`",
             _run.Name, _run.Image ?? "(host root)", CommandText, tool!.Description);
         return true;
     }
 
-    /// <summary>Called for a non-zero exit: one coded error naming the container, the exit code and the command.</summary>
+    /// <summary>
+    /// Called for a non-zero exit: one coded error naming the container, the exit code and the
+    /// command. How the container ended comes from the CLI's end record (--json-status); no end
+    /// record and exit 125 means the CLI refused the run before anything started.
+    /// </summary>
     protected override bool HandleTaskExecutionErrors()
     {
         string name = _run?.Name ?? "?";
+        var status = _run?.JsonStatus is { } path ? RunStatus.Read(path) : null;
         if (_cancelled)
         {
             LogCoded(ErrorCodes.Cancelled, $"container `{name}` was cancelled while running `{CommandText}` (exit code {ExitCode})");
@@ -70,17 +77,21 @@ public sealed partial class RunInTinyContainer
             // The command exited 0 but printed canonical errors, which are logged already.
             Log.LogMessage(MessageImportance.Normal, "container `{0}` exited with 0 but reported errors", name);
         }
-        else if (ExitCode == 124 && _sawTimedOut)
+        else if (status is null && ExitCode == ExitCodes.TinyDockerError)
         {
-            LogCoded(ErrorCodes.TimedOut, $"container `{name}` timed out after {_timeoutSeconds} s running `{CommandText}` and was stopped (exit code 124)");
+            LogBadInput(_lastCliLine ?? "tinydocker refused the run (exit code 125) without saying why");
         }
-        else if (ExitCode == 137 && _sawOutOfMemory)
+        else if (status?.TimedOut == true)
         {
-            LogCoded(ErrorCodes.OutOfMemory, $"container `{name}` ran out of memory (limit {_run?.Memory ?? "none"}) running `{CommandText}` and was killed (exit code 137)");
+            LogCoded(ErrorCodes.TimedOut, $"container `{name}` timed out after {_run?.Timeout} s running `{CommandText}` and was stopped (exit code {ExitCode})");
+        }
+        else if (status?.OomKilled == true)
+        {
+            LogCoded(ErrorCodes.OutOfMemory, $"container `{name}` ran out of memory (limit {_run?.Memory ?? "none"}) running `{CommandText}` and was killed (exit code {ExitCode})");
         }
         else
         {
-            string hint = ExitCode == 125 ? " (tinydocker could not run it: see its message above)" : "";
+            string hint = ExitCode == ExitCodes.TinyDockerError ? " (tinydocker could not run it: see its message above)" : "";
             LogCoded(ErrorCodes.Failed, $"container `{name}` exited with code {ExitCode} running `{CommandText}`{hint}");
         }
         return false;
@@ -107,6 +118,9 @@ public sealed partial class RunInTinyContainer
         }
         base.Cancel();
     }
+
+    private void LogBadInput(string problem)
+        => Log.LogError(null, ErrorCodes.BadInput, null, null, 0, 0, 0, 0, "RunInTinyContainer: {0}; nothing was run.", problem);
 
     private void LogCoded(string code, string message)
         => Log.LogError(null, code, null, null, 0, 0, 0, 0, "{0}", message);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using TinyDocker.Client;
 
 namespace TinyDocker.Build;
 
@@ -12,15 +13,12 @@ namespace TinyDocker.Build;
 /// </summary>
 public sealed partial class RunInTinyContainer : ToolTask
 {
-    private ContainerRun? _run;
-    private ToolLocator.Tool? _tool;
+    private RunRequest? _run;
+    private CliTool? _tool;
     private volatile Process? _process;
     private volatile bool _cancelled;
-    private bool _sawTimedOut, _sawOutOfMemory;
+    private string? _lastCliLine;
     private int _timeoutSeconds;
-
-    /// <summary>How the CLI starts each of its own messages on stderr.</summary>
-    private const string CliLinePrefix = "tinydocker: ";
 
     /// <summary>The container's name; default: <see cref="NamePrefix"/> and a random suffix (unique per run, safe under -m).</summary>
     public string? Name { get; set; }
@@ -28,7 +26,7 @@ public sealed partial class RunInTinyContainer : ToolTask
     /// <summary>The stem of the default name; default: the name of the file holding the task (the project, when the task is written there).</summary>
     public string? NamePrefix { get; set; }
 
-    /// <summary>The image: a root filesystem directory; empty = the host's root filesystem.</summary>
+    /// <summary>The image: a root filesystem directory, an image archive or a stored image name; empty = the host's root filesystem.</summary>
     public string? Image { get; set; }
 
     /// <summary>A shell command line, run as `/bin/sh -c Command` inside the container.</summary>
@@ -94,7 +92,22 @@ public sealed partial class RunInTinyContainer : ToolTask
 
     private string CommandText => _run is null ? "" : ShellText.Join(_run.Command);
 
-    protected override string GenerateFullPathToTool() => _tool!.Executable;
+    protected override string GenerateFullPathToTool() => _tool!.FileName;
+
+    public override bool Execute()
+    {
+        try
+        {
+            return base.Execute();
+        }
+        finally
+        {
+            if (_run?.JsonStatus is { } status)
+            {
+                File.Delete(status);
+            }
+        }
+    }
 
     /// <summary>The container's shared directory is the one the CLI starts in: the project's.</summary>
     protected override string GetWorkingDirectory() => ProjectDirectory;
@@ -126,12 +139,10 @@ public sealed partial class RunInTinyContainer : ToolTask
 
     protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
     {
-        // The CLI reports a timeout and an OOM kill on stderr, in its own lines (not the command's);
-        // remember them for the error's code.
-        if (singleLine.StartsWith(CliLinePrefix, StringComparison.Ordinal))
+        // The CLI's own last line is its reason when it exits 125 before the container starts.
+        if (singleLine.StartsWith(CliMessages.Prefix, StringComparison.Ordinal))
         {
-            _sawTimedOut |= singleLine.Contains("timed out", StringComparison.Ordinal);
-            _sawOutOfMemory |= singleLine.Contains("out of memory", StringComparison.Ordinal);
+            _lastCliLine = singleLine[CliMessages.Prefix.Length..];
         }
         if (IgnoreStandardErrorWarningFormat)
         {
@@ -143,7 +154,7 @@ public sealed partial class RunInTinyContainer : ToolTask
         }
     }
 
-    private IReadOnlyList<string> CliArguments() => [.. _tool!.Prefix, .. _run!.ToCliArguments()];
+    private IReadOnlyList<string> CliArguments() => [.. _tool!.PrefixArguments, .. _run!.ToArguments()];
 
     private static MessageImportance? ParseImportance(string? text)
         => Enum.TryParse<MessageImportance>(text, ignoreCase: true, out var importance) && Enum.IsDefined(importance) ? importance : null;

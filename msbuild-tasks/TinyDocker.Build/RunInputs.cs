@@ -1,15 +1,14 @@
-using System.Text.RegularExpressions;
+using TinyDocker.Client;
 
 namespace TinyDocker.Build;
 
 /// <summary>
-/// The task's parameters as given (strings, items' specs), checked all at once by a list of
-/// named checks before anything runs. Relative host paths are taken from <see cref="BaseDirectory"/>
-/// (the project's directory), as MSBuild users expect.
+/// The task's parameters as given. The task checks only what is its own (Command or Arguments,
+/// one of them); every value goes to the CLI untouched, which validates it (exit 125, TD004 with
+/// its line) and resolves relative host paths from the project's directory, where it is started.
 /// </summary>
-internal sealed partial class RunInputs
+internal sealed class RunInputs
 {
-    public required string BaseDirectory { get; init; }
     public string? Name { get; init; }
     public string? ProjectName { get; init; }
     public string? Image { get; init; }
@@ -27,126 +26,36 @@ internal sealed partial class RunInputs
     /// <summary>The shell that runs a <see cref="Command"/> string inside the container.</summary>
     public const string Shell = "/bin/sh";
 
-    [GeneratedRegex(@"^[0-9]+[kKmMgG]?\z")]
-    private static partial Regex MemoryRegex();
-
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
-    private static partial Regex EnvKeyRegex();
-
-    /// <summary>Every problem with the inputs; empty when they may be run.</summary>
+    /// <summary>The problems only the task can see; empty when the run may be handed to the CLI.</summary>
     public IReadOnlyList<string> Problems()
     {
-        var problems = new List<string>();
-        if (Name is { Length: > 0 } && !ContainerName.IsValid(Name))
-        {
-            problems.Add($"Name `{Name}` is not a valid container name: it must match {ContainerName.Pattern}");
-        }
         bool hasCommand = !string.IsNullOrWhiteSpace(Command);
         if (hasCommand == Arguments.Count > 0)
         {
-            problems.Add(hasCommand
+            return [hasCommand
                 ? "give either Command (a shell command line) or Arguments (the command and its arguments), not both"
-                : "no command: set Command (a shell command line) or Arguments (the command and its arguments)");
+                : "no command: set Command (a shell command line) or Arguments (the command and its arguments)"];
         }
-        if (Image is { Length: > 0 } && !Directory.Exists(HostPath(Image)))
-        {
-            problems.Add($"Image `{HostPath(Image)}` does not exist or is not a directory (leave Image empty to use the host's root filesystem)");
-        }
-        problems.AddRange(Volumes.SelectMany(CheckVolume));
-        problems.AddRange(Environment.Where(e => !IsEnvEntry(e)).Select(e => $"EnvironmentVariables entry `{e}` is not KEY=VALUE"));
-        problems.AddRange(CopyOut.SelectMany(CheckCopyOut));
-        if (WorkingDirectory is { Length: > 0 } && !WorkingDirectory.StartsWith('/'))
-        {
-            problems.Add($"WorkingDirectory `{WorkingDirectory}` must be an absolute path inside the container");
-        }
-        if (TimeoutSeconds < 0)
-        {
-            problems.Add($"Timeout {TimeoutSeconds} must be a positive number of seconds");
-        }
-        if (Memory is { Length: > 0 } && !MemoryRegex().IsMatch(Memory))
-        {
-            problems.Add($"Memory `{Memory}` is not a size such as 512m or 1g");
-        }
-        if (PidsLimit < 0)
-        {
-            problems.Add($"PidsLimit {PidsLimit} must be positive");
-        }
-        if (Network is { Length: > 0 } && Network is not ("none" or "host"))
-        {
-            problems.Add($"Network `{Network}` must be `none` or `host`");
-        }
-        return problems;
+        return [];
     }
 
-    /// <summary>The validated run; call only when <see cref="Problems"/> is empty.</summary>
-    public ContainerRun ToRun() => new()
+    /// <summary>The run for the CLI; call only when <see cref="Problems"/> is empty.</summary>
+    public RunRequest ToRun(string? jsonStatus) => new()
     {
         Name = Name is { Length: > 0 } ? Name : ContainerName.Default(ProjectName),
-        Image = Image is { Length: > 0 } ? HostPath(Image) : null,
+        Image = Blank(Image),
         Command = !string.IsNullOrWhiteSpace(Command) ? [Shell, "-c", Command] : Arguments,
-        Volumes = Volumes.Select(NormalizeVolume).ToList(),
+        Volumes = Volumes,
         Environment = Environment,
-        CopyOut = CopyOut.Select(NormalizeCopyOut).ToList(),
-        WorkingDirectory = WorkingDirectory is { Length: > 0 } ? WorkingDirectory : null,
-        TimeoutSeconds = TimeoutSeconds,
-        Memory = Memory is { Length: > 0 } ? Memory : null,
-        PidsLimit = PidsLimit,
-        Network = Network is { Length: > 0 } ? Network : null,
+        CopyOut = CopyOut,
+        WorkingDirectory = Blank(WorkingDirectory),
+        // 0 is the parameter's unset value; anything else (even a negative number) is the CLI's to judge.
+        Timeout = TimeoutSeconds != 0 ? TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+        Memory = Blank(Memory),
+        PidsLimit = PidsLimit != 0 ? PidsLimit.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+        Network = Blank(Network),
+        JsonStatus = jsonStatus,
     };
 
-    private string HostPath(string path) => Path.GetFullPath(path, BaseDirectory);
-
-    private static bool IsEnvEntry(string e)
-    {
-        int eq = e.IndexOf('=');
-        return eq > 0 && EnvKeyRegex().IsMatch(e[..eq]) && !e.Contains('\0');
-    }
-
-    private IEnumerable<string> CheckVolume(string spec)
-    {
-        string[] parts = spec.Split(':');
-        if (parts.Length is < 2 or > 3 || parts[0].Length == 0 || parts[1].Length == 0)
-        {
-            yield return $"Volumes entry `{spec}` is not HOST:CONTAINER or HOST:CONTAINER:ro";
-            yield break;
-        }
-        if (!Path.Exists(HostPath(parts[0])))
-        {
-            yield return $"Volumes entry `{spec}`: host path `{HostPath(parts[0])}` does not exist";
-        }
-        if (!parts[1].StartsWith('/'))
-        {
-            yield return $"Volumes entry `{spec}`: container path `{parts[1]}` must be absolute";
-        }
-        if (parts.Length == 3 && parts[2] is not ("ro" or "rw"))
-        {
-            yield return $"Volumes entry `{spec}`: mode `{parts[2]}` must be ro or rw";
-        }
-    }
-
-    private string NormalizeVolume(string spec)
-    {
-        string[] parts = spec.Split(':');
-        parts[0] = HostPath(parts[0]).TrimEnd('/') is { Length: > 0 } p ? p : "/";
-        return string.Join(':', parts);
-    }
-
-    private static IEnumerable<string> CheckCopyOut(string spec)
-    {
-        string[] parts = spec.Split(':');
-        if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
-        {
-            yield return $"CopyOut entry `{spec}` is not CONTAINER_PATH:HOST_PATH";
-        }
-        else if (!parts[0].StartsWith('/'))
-        {
-            yield return $"CopyOut entry `{spec}`: container path `{parts[0]}` must be absolute";
-        }
-    }
-
-    private string NormalizeCopyOut(string spec)
-    {
-        string[] parts = spec.Split(':');
-        return $"{parts[0]}:{HostPath(parts[1])}";
-    }
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

@@ -7,9 +7,4 @@ internal static class AdapterIds
 
     public static readonly Uri ExecutorUri = new(ExecutorUriString);
 
-    /// <summary>The file the build writes beside the test assembly: <c>&lt;assembly name&gt;.TinyContainerTests.json</c>.</summary>
-    public const string CasesFileSuffix = ".TinyContainerTests.json";
-
-    public static string CasesFileFor(string source)
-        => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(source)) ?? "/", Path.GetFileNameWithoutExtension(source) + CasesFileSuffix);
 }

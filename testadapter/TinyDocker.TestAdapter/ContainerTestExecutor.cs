@@ -1,6 +1,7 @@
 using Microsoft.VisualStudio.TestPlatform.ObjectModel;
 using Microsoft.VisualStudio.TestPlatform.ObjectModel.Adapter;
 using Microsoft.VisualStudio.TestPlatform.ObjectModel.Logging;
+using TinyDocker.Client;
 
 namespace TinyDocker.TestAdapter;
 
@@ -134,8 +135,8 @@ public sealed class ContainerTestExecutor : ITestExecutor
         TestResult result;
         try
         {
-            var tool = ToolCommand.Resolve(settings.ToolPath, c.ToolPath);
-            var run = await new CaseRunner(tool, settings, resultsRoot, live).RunAsync(c).ConfigureAwait(false);
+            var tool = ResolveTool(settings.ToolPath, c.ToolPath);
+            var run = await new CaseRunner(tool, new CaseDefaults(settings.Image, settings.StateRoot), resultsRoot, live).RunAsync(c).ConfigureAwait(false);
             if (run is null || live.Cancelled.IsCancellationRequested)
             {
                 // Cut short by a cancel: the run as a whole is reported cancelled, not this case as failed.
@@ -152,7 +153,26 @@ public sealed class ContainerTestExecutor : ITestExecutor
         {
             handle.RecordResult(result);
             handle.RecordEnd(test, result.Outcome);
+            if (result.Outcome == TestOutcome.Skipped)
+            {
+                // The console logger shows a skipped test's reason only at detailed verbosity; a warning is shown at every one.
+                handle.SendMessage(TestMessageLevel.Warning, $"tinydocker: {test.DisplayName} skipped: {result.ErrorMessage}");
+            }
         });
+    }
+
+    /// <summary>The override (run settings, then TINYDOCKER_PATH) if any, else the package's CLI named in the cases file (its NativeAOT build when it has one for this machine).</summary>
+    internal static CliTool ResolveTool(string? overridePath, string? packagedPath)
+    {
+        string path = overridePath ?? packagedPath
+            ?? throw new AdapterSettingsException($"no tinydocker CLI: the cases file names none; set {AdapterSettings.ToolPathVariable} or the run setting {AdapterSettings.SectionName}.ToolPath");
+        path = Path.GetFullPath(path);
+        if (!File.Exists(path))
+        {
+            string from = overridePath is null ? "the TinyDocker.TestAdapter package" : $"{AdapterSettings.ToolPathVariable} / {AdapterSettings.SectionName}.ToolPath";
+            throw new AdapterSettingsException($"the tinydocker CLI `{path}` (from {from}) does not exist");
+        }
+        return CliTool.For(path, preferNative: overridePath is null);
     }
 
     /// <summary>Copied-out files go under the run's results directory (beside the TRX), else under the temp directory.</summary>

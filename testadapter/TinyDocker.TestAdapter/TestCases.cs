@@ -18,5 +18,5 @@ internal static class TestCases
 
     /// <summary>The cases of <paramref name="sources"/>, each source's cases file read once.</summary>
     public static IEnumerable<(ContainerCase Case, TestCase Test)> Read(IEnumerable<string> sources)
-        => sources.Distinct(StringComparer.Ordinal).SelectMany(CasesFile.Read).Select(c => (c, From(c)));
+        => sources.Distinct(StringComparer.Ordinal).SelectMany(s => CasesFile.Read(s)).Select(c => (c, From(c)));
 }

@@ -29,7 +29,8 @@ public sealed class PackagedSample : IDisposable
 
         // Packed from the build the tests were built with (the test project references it).
         var pack = DotnetRun.Run(Environment, RepoPaths.Root,
-            ["pack", RepoPaths.TaskProject, "-c", RepoPaths.Configuration, "--no-build", "-o", Feed, "-nologo", "-nr:false"]);
+            ["pack", RepoPaths.TaskProject, "-c", RepoPaths.Configuration, "--no-build", "-o", Feed, "-nologo", "-nr:false"],
+            TimeSpan.FromMinutes(15)); // the pack compiles the NativeAOT CLI the package carries
         if (pack.ExitCode != 0)
         {
             throw new InvalidOperationException($"dotnet pack failed: {pack}");

@@ -23,6 +23,8 @@ public sealed partial class SampleBuildTests(PackagedSample sample)
         var name = ChecksContainerName().Match(build.Output);
         Assert.True(name.Success, build.ToString());
         Assert.Contains($"checks: container {name.Value}, configuration Debug", build.Output);
+        // The package's NativeAOT CLI ran it (this machine is linux-x64), not `dotnet …dll`.
+        Assert.Matches(@"tool `/\S+/tools/tinydocker/linux-x64/dotnet-tinydocker`", build.Output);
         Assert.Contains($"Checks passed in container {name.Value} (exit code 0).", build.Output);
         // The TODO line became an MSBuild warning with its file, line and code.
         Assert.True(Regex.IsMatch(build.Output, @"Greeter\.cs\(5,1\): warning CHK001: unfinished work:\s*// TODO greet in more languages"), build.ToString());
@@ -72,8 +74,11 @@ public sealed partial class SampleBuildTests(PackagedSample sample)
     public void An_out_of_memory_kill_is_TD003()
     {
         // tail keeps the whole of an endless "line" in memory.
-        var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer",
-            "-p:TinyContainerCommand=tail /dev/zero", "-p:TinyContainerMemory=64m");
+        // TINYDOCKER_NO_NATIVE=1: the framework-dependent fallback, through the build's dotnet.
+        var environment = new Dictionary<string, string?>(sample.Environment) { ["TINYDOCKER_NO_NATIVE"] = "1" };
+        var build = DotnetRun.Run(environment, sample.Dir, ["build", sample.ChecksProject, "-t:RunInTinyContainer",
+            "-p:TinyContainerCommand=tail /dev/zero", "-p:TinyContainerMemory=64m", $"-p:TinyDockerBuildVersion={sample.Version}", "-nr:false", "-tl:off", "-nologo"]);
+        Assert.Matches(@"tool `\S*dotnet /\S+/tools/tinydocker/dotnet-tinydocker\.dll`", build.Output);
 
         Assert.True(build.ExitCode != 0, build.ToString());
         Assert.Matches(@"error TD003: container `Sample\.Checks-[0-9a-f]{8}` ran out of memory \(limit 64m\) running `/bin/sh -c 'tail /dev/zero'` and was killed \(exit code 137\)", build.Output);
@@ -81,18 +86,51 @@ public sealed partial class SampleBuildTests(PackagedSample sample)
     }
 
     [Fact]
-    public void Bad_inputs_are_all_reported_as_TD004_and_nothing_runs()
+    public void Bad_inputs_of_the_task_are_all_reported_as_TD004_and_nothing_runs()
     {
         var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer",
-            "-p:TinyContainerCommand=true", "-p:TinyContainerImage=no-such-image", "-p:TinyContainerMemory=lots", "-p:TinyContainerNetwork=bridge",
-            "-p:TinyDockerPath=no-such-tool");
+            "-p:TinyContainerCommand=true", "-p:TinyContainerOutputImportance=loud", "-p:TinyDockerPath=no-such-tool");
 
         Assert.True(build.ExitCode != 0, build.ToString());
-        Assert.Contains($"error TD004: RunInTinyContainer: Image `{Path.Combine(sample.Dir, "Sample.Checks", "no-such-image")}` does not exist", build.Output);
-        Assert.Contains("error TD004: RunInTinyContainer: Memory `lots` is not a size", build.Output);
-        Assert.Contains("error TD004: RunInTinyContainer: Network `bridge` must be `none` or `host`", build.Output);
+        Assert.Contains("error TD004: RunInTinyContainer: OutputImportance `loud` must be high, normal or low", build.Output);
         Assert.Contains($"error TD004: RunInTinyContainer: TinyDockerPath `{Path.Combine(sample.Dir, "Sample.Checks", "no-such-tool")}` does not exist", build.Output);
         Assert.DoesNotContain("dotnet-tinydocker.dll run", build.Output);
+    }
+
+    [RootFact]
+    public void A_value_the_cli_refuses_is_TD004_with_the_clis_own_line_and_one_it_takes_is_not_refused()
+    {
+        var bad = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer",
+            "-p:TinyContainerCommand=true", "-p:TinyContainerMemory=lots");
+
+        Assert.True(bad.ExitCode != 0, bad.ToString());
+        Assert.Contains("error TD004: RunInTinyContainer: invalid memory limit `lots`: expected a size such as 512m or 1g; nothing was run.", bad.Output);
+        Assert.DoesNotContain("TD001", bad.Output);
+
+        // 1.5g, which the task used to refuse, and an image archive (relative to the project) as
+        // TinyContainerImage, which it refused as not a directory; imported into a store of the test's own.
+        string work = Directory.CreateTempSubdirectory("tinydocker-build-archive-").FullName;
+        try
+        {
+            BusyboxImage.Build(Path.Combine(work, "rootfs"));
+            string archive = Path.Combine(sample.Dir, "Sample.Checks", "busybox-rootfs.tar");
+            var tar = Shell.Run("tar", ["-C", Path.Combine(work, "rootfs"), "-cf", archive, "."]);
+            Assert.True(tar.ExitCode == 0, tar.ToString());
+            var environment = new Dictionary<string, string?>(sample.Environment) { ["TINYDOCKER_DATA"] = Path.Combine(work, "data") };
+            var good = DotnetRun.Run(environment, sample.Dir, ["build", sample.ChecksProject, "-t:RunInTinyContainer",
+                "-p:TinyContainerCommand=echo from-busybox%3B busybox | head -1", "-p:TinyContainerMemory=1.5g", "-p:TinyContainerImage=busybox-rootfs.tar",
+                $"-p:TinyDockerBuildVersion={sample.Version}", "-nr:false", "-tl:off", "-nologo"]);
+
+            Assert.True(good.ExitCode == 0, good.ToString());
+            Assert.Contains("from-busybox", good.Output);
+            Assert.Contains("BusyBox v", good.Output);
+            Assert.Empty(sample.StateEntries());
+        }
+        finally
+        {
+            File.Delete(Path.Combine(sample.Dir, "Sample.Checks", "busybox-rootfs.tar"));
+            Directory.Delete(work, recursive: true);
+        }
     }
 
     private void WriteScript(string name, string body)

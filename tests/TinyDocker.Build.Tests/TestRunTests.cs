@@ -41,4 +41,32 @@ public sealed class TestRunTests(PackagedSample sample)
         Assert.Contains($"hostname: {name}", result.Descendants(Trx + "StdOut").Single().Value);
         Assert.Empty(sample.StateEntries());
     }
+
+    [RootFact]
+    public void Under_Microsoft_Testing_Platform_the_test_application_runs_in_a_container_and_its_trx_lands_on_the_host()
+    {
+        // Sample.MtpTests has its own global.json: `dotnet test` there is in MTP mode, which runs no VSTest target.
+        string dir = Path.Combine(sample.Dir, "Sample.MtpTests");
+        // MTP mode hands options it does not know to the test application, which refuses -nr/-tl/-nologo;
+        // node reuse is off through MSBUILDDISABLENODEREUSE in the environment.
+        string[] common = [$"-p:TinyDockerBuildVersion={sample.Version}"];
+
+        string hostResults = Path.Combine(sample.Root, "mtp-results-host");
+        var onHost = DotnetRun.Run(sample.Environment, dir, ["test", "--report-trx", "--results-directory", hostResults, .. common]);
+        Assert.True(onHost.ExitCode != 0, onHost.ToString());
+        Assert.Contains("not in a tinydocker container", onHost.Output);
+
+        string results = Path.Combine(sample.Root, "mtp-results-container");
+        var inContainer = DotnetRun.Run(sample.Environment, dir, ["test", "-p:TinyContainer=true", "--report-trx", "--results-directory", results, .. common]);
+
+        Assert.True(inContainer.ExitCode == 0, inContainer.ToString());
+        // MTP mode's build output shows no messages: the script the package wrote is the trace.
+        Assert.True(File.Exists(Path.Combine(dir, "obj", "tinycontainer-mtp.sh")), inContainer.ToString());
+        // The TRX was written inside the container (on a tmpfs) and copied out to the host.
+        var doc = XDocument.Load(Assert.Single(Directory.GetFiles(results, "*.trx")));
+        var result = doc.Descendants(Trx + "UnitTestResult").Single();
+        Assert.Equal(("Runs_in_a_throwaway_container", "Passed"), (result.Attribute("testName")?.Value, result.Attribute("outcome")?.Value));
+        Assert.Matches(@"hostname: Sample\.MtpTests-\d+", result.Descendants(Trx + "StdOut").Single().Value);
+        Assert.Empty(sample.StateEntries());
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using TinyDocker.Client;
 
 namespace TinyDocker.TestAdapter.Tests;
 
@@ -7,7 +8,7 @@ public sealed class CaseRunnerTests : IDisposable
 {
     private readonly string _project = Directory.CreateTempSubdirectory("tinydocker-project-").FullName;
 
-    private static readonly ToolCommand Tool = new("/usr/bin/dotnet", ["/pkg/tools/tinydocker/dotnet-tinydocker.dll"], "/pkg/tools/tinydocker/dotnet-tinydocker.dll");
+    private static readonly CliTool Tool = new("/usr/bin/dotnet", ["/pkg/tools/tinydocker/dotnet-tinydocker.dll"], "/pkg/tools/tinydocker/dotnet-tinydocker.dll");
 
     private ContainerCase Case(string script, string? image = null, string? timeout = null, string? memory = null)
     {
@@ -20,15 +21,20 @@ public sealed class CaseRunnerTests : IDisposable
     [Fact]
     public void A_case_with_every_setting()
     {
-        var c = Case("tests/slow/big.sh", "images/debian", "900", "2g");
+        var c = Case("tests/slow/big.sh", "busybox:1.36", "900", "1.5g") with
+        {
+            Network = "host", User = "1000:1000", Environment = ["A=1", "B"], Volumes = ["data:/data:ro"],
+        };
         File.SetUnixFileMode(c.ScriptPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var runner = new CaseRunner(Tool, new AdapterSettings(2, "/default/image", null, null), "/results", new LiveProcesses());
+        var runner = new CaseRunner(Tool, new CaseDefaults("/default/image"), "/results", new LiveProcesses());
         Assert.Equal(
         [
-            "/pkg/tools/tinydocker/dotnet-tinydocker.dll", "run", "--die-with-parent", "--image", "images/debian", "--timeout", "900", "--memory", "2g",
-            "--tmpfs", "/tinydocker-results", "--copy-out", "/tinydocker-results:/results/t-1",
-            "-e", "TINYDOCKER_RESULTS=/tinydocker-results", "-e", "TINYDOCKER_TEST_NAME=tests/slow/big.sh", "t-1", c.ScriptPath,
-        ], runner.Arguments(c, "t-1", "/results/t-1"));
+            "/pkg/tools/tinydocker/dotnet-tinydocker.dll", "run", "--die-with-parent", "--image", "busybox:1.36",
+            "-e", "A=1", "-e", "B", "-e", "TINYDOCKER_RESULTS=/tinydocker-results", "-e", "TINYDOCKER_TEST_NAME=tests/slow/big.sh",
+            "-v", "data:/data:ro", "--tmpfs", "/tinydocker-results", "--copy-out", "/tinydocker-results:/results/t-1",
+            "-u", "1000:1000", "--timeout", "900", "--memory", "1.5g", "--network", "host",
+            "--json-status", "/w/status.json", "--keep-upper", "/w/upper", "t-1", c.ScriptPath,
+        ], runner.Arguments(c, "t-1", "/results/t-1", "/w"));
     }
 
     [Fact]
@@ -36,14 +42,14 @@ public sealed class CaseRunnerTests : IDisposable
     {
         var c = Case("tests/a.sh");
         File.SetUnixFileMode(c.ScriptPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        var withDefault = new CaseRunner(Tool, new AdapterSettings(2, "/default/image", null, null), "/results", new LiveProcesses());
-        Assert.Equal(["--image", "/default/image"], withDefault.Arguments(c, "t-1", "/r").Skip(3).Take(2));
-        var hostRoot = new CaseRunner(Tool, new AdapterSettings(2, null, null, null, "/run/mine"), "/results", new LiveProcesses());
-        var args = hostRoot.Arguments(c, "t-1", "/r").ToList();
+        var withDefault = new CaseRunner(Tool, new CaseDefaults("/default/image"), "/results", new LiveProcesses());
+        Assert.Equal(["--image", "/default/image"], withDefault.Arguments(c, "t-1", "/r", "/w").Skip(3).Take(2));
+        var hostRoot = new CaseRunner(Tool, new CaseDefaults(null, "/run/mine"), "/results", new LiveProcesses());
+        var args = hostRoot.Arguments(c, "t-1", "/r", "/w").ToList();
         Assert.DoesNotContain("--image", args);
         Assert.Equal(["t-1", "/bin/sh", c.ScriptPath], args.TakeLast(3));
 
-        var psi = hostRoot.StartInfo(c, "t-1", "/r");
+        var psi = hostRoot.StartInfo(c, "t-1", "/r", "/w");
         Assert.Equal(("/usr/bin/dotnet", _project, "/run/mine"), (psi.FileName, psi.WorkingDirectory, psi.Environment["TINYDOCKER_ROOT"]));
     }
 

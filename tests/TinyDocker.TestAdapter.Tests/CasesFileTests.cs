@@ -12,7 +12,7 @@ public sealed class CasesFileTests : IDisposable
     private string Source => Path.Combine(_dir, "My.Tests.dll");
 
     // Exactly the shape build/TinyDocker.TestAdapter.targets writes: one case a line, each ending in a comma.
-    private void WriteCases(int version = 1) => File.WriteAllText(Path.Combine(_dir, "My.Tests.TinyContainerTests.json"), $$"""
+    private void WriteCases(int version = 2) => File.WriteAllText(Path.Combine(_dir, "My.Tests.TinyContainerTests.json"), $$"""
         {
         "version": {{version}},
         "projectDir": "/src/my \"tests\"",
@@ -44,9 +44,9 @@ public sealed class CasesFileTests : IDisposable
     [Fact]
     public void A_file_from_another_version_or_not_json_is_an_error_naming_the_file()
     {
-        WriteCases(version: 2);
+        WriteCases(version: 1);
         var e = Assert.Throws<InvalidDataException>(() => CasesFile.Read(Source));
-        Assert.Contains("My.Tests.TinyContainerTests.json: unsupported cases file (version 2", e.Message);
+        Assert.Contains("My.Tests.TinyContainerTests.json: unsupported cases file (version 1", e.Message);
 
         File.WriteAllText(Path.Combine(_dir, "My.Tests.TinyContainerTests.json"), "{ nope");
         e = Assert.Throws<InvalidDataException>(() => CasesFile.Read(Source));

@@ -28,15 +28,23 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         _sample.EnsureBuilt();
         using var package = System.IO.Compression.ZipFile.OpenRead(Assert.Single(Directory.GetFiles(_sample.Feed, "*.nupkg")));
         var entries = package.Entries.Select(e => e.FullName).ToList();
-        Assert.Equal(["build/TinyDocker.TestAdapter.dll", "build/TinyDocker.TestAdapter.props", "build/TinyDocker.TestAdapter.targets"],
+        Assert.Equal(["build/TinyDocker.ContainerCases.dll", "build/TinyDocker.TestAdapter.Hosted.targets", "build/TinyDocker.TestAdapter.dll",
+                      "build/TinyDocker.TestAdapter.props", "build/TinyDocker.TestAdapter.targets",
+                      "build/hosted/TinyContainer.MSTest.cs", "build/hosted/TinyContainer.XunitV3.cs"],
             entries.Where(e => e.StartsWith("build/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.Equal(0, Assert.Single(package.Entries, e => e.FullName.StartsWith("lib/", StringComparison.Ordinal) && e.FullName == "lib/net10.0/_._").Length);
         Assert.Single(entries, e => e.StartsWith("lib/", StringComparison.Ordinal));
         Assert.Contains("tools/tinydocker/dotnet-tinydocker.dll", entries);
+        // The NativeAOT CLI for this machine, preferred at run time (client/CliTool.cs).
+        if (System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64)
+        {
+            Assert.Contains("tools/tinydocker/linux-x64/dotnet-tinydocker", entries);
+        }
         Assert.Contains("tools/tinydocker/TinyDocker.Runtime.dll", entries);
-        // The build copied the adapter, and only it, beside the test assembly; the cases file is there too.
+        // The build copied the adapter and its case runner, and only them, beside the test assembly; the cases file is there too.
         string output = Path.Combine(_sample.Dir, "bin", "Debug", "net10.0");
         Assert.True(File.Exists(Path.Combine(output, "TinyDocker.TestAdapter.dll")));
+        Assert.True(File.Exists(Path.Combine(output, "TinyDocker.ContainerCases.dll")));
         Assert.True(File.Exists(Path.Combine(output, "SampleContainerTests.TinyContainerTests.json")));
         Assert.False(File.Exists(Path.Combine(output, "TinyDocker.Runtime.dll")));
         Assert.False(File.Exists(Path.Combine(output, "Tmds.LibC.dll")));
@@ -63,11 +71,15 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
 
         var fail = results[Fail];
         Assert.Equal("Failed", fail.Outcome);
-        Assert.StartsWith("exit code 3\n", fail.Message);
-        Assert.EndsWith("expected 42\nbut got 41", fail.Message.TrimEnd());
+        Assert.Equal("exit code 3", fail.Message.Trim());
         Assert.Contains("checking the answer", fail.StdOut);
         Assert.Contains("expected 42\nbut got 41", fail.StdErr);
-        Assert.Empty(fail.ResultFiles);
+        // Its output once: the console shows its stderr as its standard error, not again in the message.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(run.Process.Stdout, "but got 41"));
+        // Its evidence: what it changed (nothing, here) as an attachment in its own folder.
+        string changes = Assert.Single(fail.ResultFiles);
+        Assert.Equal("changes.txt", Path.GetFileName(changes));
+        Assert.Equal("(no changes)\n", File.ReadAllText(changes));
 
         var skip = results[Skip];
         Assert.Equal("NotExecuted", skip.Outcome);
@@ -89,6 +101,8 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         // The console logger tells the same story.
         Assert.Contains($"Failed {Fail}", run.Process.Stdout);
         Assert.Contains($"Skipped {Skip}", run.Process.Stdout);
+        // The skip's reason too, at normal verbosity.
+        Assert.Contains($"tinydocker: {Skip} skipped: no GPU on this machine", run.Process.Stdout);
 
         // Nothing left behind: the timed-out container was killed and every run removed its state.
         Assert.Empty(Machine.ProcessesWith(Path.Combine(dir, Hang)));
@@ -115,7 +129,8 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         var only = Assert.Single(run.Results);
         Assert.Equal((Pass, "Passed"), (only.Name, only.Outcome));
         Assert.Contains("running on: an image without /etc/os-release", only.StdOut);
-        Assert.StartsWith($"run --die-with-parent --image {image.Dir} --timeout 60 --memory 512m --tmpfs /tinydocker-results --copy-out /tinydocker-results:", File.ReadAllText(log));
+        Assert.StartsWith($"run --die-with-parent --image {image.Dir} -e TINYDOCKER_RESULTS=/tinydocker-results -e TINYDOCKER_TEST_NAME={Pass} --tmpfs /tinydocker-results --copy-out /tinydocker-results:", File.ReadAllText(log));
+        Assert.Contains(" --timeout 60 --memory 512m --json-status ", File.ReadAllText(log));
         Assert.EndsWith($" {Path.Combine(dir, Pass)}\n", File.ReadAllText(log));
         Assert.Empty(_sample.Tool.StateEntries());
 

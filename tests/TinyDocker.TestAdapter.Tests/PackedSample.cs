@@ -8,12 +8,19 @@ namespace TinyDocker.TestAdapter.Tests;
 /// a cached package of the same version is never used) and built. Made once per test class, on
 /// first use (so tests skipped for want of root cost nothing); everything removed after.
 /// </summary>
-public sealed class PackedSample : IDisposable
+public class PackedSample : IDisposable
 {
     private readonly Lazy<string> _built;
+    private readonly string _sample;
 
     public PackedSample()
+        : this(Repository.Sample)
     {
+    }
+
+    protected PackedSample(string sample)
+    {
+        _sample = sample;
         Root = Path.Combine(Path.GetTempPath(), $"tinydocker-adapter-{Guid.NewGuid():N}");
         _built = new Lazy<string>(Build);
     }
@@ -21,7 +28,10 @@ public sealed class PackedSample : IDisposable
     /// <summary>The temp directory holding the feed, the package cache and the sample.</summary>
     public string Root { get; }
 
-    public string Feed => Path.Combine(Root, "feed");
+    /// <summary>The local feed with the packed adapter: one per test run, shared by the fixtures (a pack compiles the NativeAOT CLI).</summary>
+    public string Feed => PackedFeed.Value;
+
+    private static readonly Lazy<string> PackedFeed = new(Pack);
 
     public string Dir => Path.Combine(Root, "sample");
 
@@ -40,14 +50,7 @@ public sealed class PackedSample : IDisposable
     private string Build()
     {
         Directory.CreateDirectory(Root);
-        var pack = Dotnet.Run(Repository.Root, Environment, "pack", Repository.AdapterProject, "-c", Repository.Configuration, "-o", Feed, "-nologo");
-        Assert.True(pack.ExitCode == 0, $"dotnet pack failed:\n{pack}");
-        // Versioned by Nerdbank.GitVersioning from version.json ("0.1-alpha" makes 0.1.<height>-alpha...).
-        string package = Path.GetFileName(Assert.Single(Directory.GetFiles(Feed, "TinyDocker.TestAdapter.*.nupkg")));
-        string baseVersion = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "version.json"))).RootElement.GetProperty("version").GetString()!.Split('-')[0];
-        Assert.StartsWith($"TinyDocker.TestAdapter.{baseVersion}.", package);
-
-        CopyTree(Repository.Sample, Dir);
+        CopyTree(_sample, Dir);
         string config = Path.Combine(Dir, "nuget.config");
         File.WriteAllText(config, File.ReadAllText(config).Replace("../../artifacts/packages", Feed, StringComparison.Ordinal));
 
@@ -56,7 +59,21 @@ public sealed class PackedSample : IDisposable
         return Dir;
     }
 
-    private static void CopyTree(string from, string to)
+    private static string Pack()
+    {
+        string feed = Path.Combine(Path.GetTempPath(), $"tinydocker-adapter-feed-{Guid.NewGuid():N}");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(feed, recursive: true);
+        var pack = Dotnet.Run(Repository.Root, new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(feed, ".packages") }, Dotnet.PackTimeout,
+            "pack", Repository.AdapterProject, "-c", Repository.Configuration, "-o", feed, "-nologo");
+        Assert.True(pack.ExitCode == 0, $"dotnet pack failed:\n{pack}");
+        // Versioned by Nerdbank.GitVersioning from version.json ("0.1-alpha" makes 0.1.<height>-alpha...).
+        string package = Path.GetFileName(Assert.Single(Directory.GetFiles(feed, "TinyDocker.TestAdapter.*.nupkg")));
+        string baseVersion = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "version.json"))).RootElement.GetProperty("version").GetString()!.Split('-')[0];
+        Assert.StartsWith($"TinyDocker.TestAdapter.{baseVersion}.", package);
+        return feed;
+    }
+
+    internal static void CopyTree(string from, string to)
     {
         foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
         {
@@ -83,6 +100,12 @@ public sealed class PackedSample : IDisposable
 
     public void Dispose()
     {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
         Tool.Dispose();
         if (Directory.Exists(Root))
         {
@@ -90,3 +113,6 @@ public sealed class PackedSample : IDisposable
         }
     }
 }
+
+/// <summary>samples/mtp (container cases as MSTest tests under Microsoft.Testing.Platform), packed and built the same way.</summary>
+public sealed class PackedMtpSample() : PackedSample(Repository.MtpSample);

@@ -11,6 +11,8 @@ internal static class Repository
 
     public static string Sample => Path.Combine(Root, "samples", "testadapter");
 
+    public static string MtpSample => Path.Combine(Root, "samples", "mtp");
+
     /// <summary>The configuration these tests were built in (CI: Release), so packing rebuilds nothing.</summary>
     public static string Configuration => Shell.BuildConfiguration;
 }

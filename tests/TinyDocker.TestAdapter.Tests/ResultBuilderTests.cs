@@ -1,4 +1,5 @@
 using Microsoft.VisualStudio.TestPlatform.ObjectModel;
+using TinyDocker.Client;
 
 namespace TinyDocker.TestAdapter.Tests;
 
@@ -34,41 +35,49 @@ public sealed class ResultBuilderTests : IDisposable
     }
 
     [Fact]
-    public void Other_exits_fail_with_the_exit_code_and_the_last_ten_lines_of_stderr()
+    public void Other_exits_fail_with_the_exit_code_and_stderr_only_in_its_own_message()
     {
         string stderr = string.Concat(Enumerable.Range(1, 15).Select(i => $"line {i}\n"));
-        var (outcome, message) = Outcome(Run(3, "", stderr));
-        Assert.Equal(TestOutcome.Failed, outcome);
-        Assert.Equal("exit code 3\n" + string.Join('\n', Enumerable.Range(6, 10).Select(i => $"line {i}")), message);
+        var r = ResultBuilder.Build(Test, Case(), Run(3, "", stderr));
+        Assert.Equal((TestOutcome.Failed, "exit code 3"), (r.Outcome, r.ErrorMessage));
+        // Printed once: as the result's standard error, not copied into the error message too.
+        Assert.Equal(stderr, Assert.Single(r.Messages, m => m.Category == TestResultMessage.StandardErrorCategory).Text);
         Assert.Equal((TestOutcome.Failed, "exit code 1"), Outcome(Run(1)));
     }
 
     [Fact]
-    public void Exit_124_of_a_case_with_a_timeout_says_it_timed_out()
+    public void How_the_container_ended_comes_from_the_clis_end_record_not_from_its_stderr()
     {
-        Assert.Equal("timed out after 120s: the container was killed (exit code 124)\ntinydocker: container `x` timed out after 2m and was stopped",
-            ResultBuilder.FailureMessage(Case("120"), Run(124, "", "tinydocker: container `x` timed out after 2m and was stopped\n")));
-        Assert.Equal("timed out after 5m: the container was killed (exit code 124)", ResultBuilder.FailureMessage(Case("5m"), Run(124)));
-        // Without a timeout, 124 is the script's own exit code.
-        Assert.Equal("exit code 124", ResultBuilder.FailureMessage(Case(null), Run(124)));
+        var timedOut = new RunStatus(124, null, TimedOut: true, OomKilled: false, 3, 0, 0, null);
+        Assert.Equal("timed out after 120s: the container was killed (exit code 124)",
+            CaseVerdict.FailureMessage(Case("120"), Run(124) with { Status = timedOut }));
+        Assert.Equal("timed out after 5m: the container was killed (exit code 124)", CaseVerdict.FailureMessage(Case("5m"), Run(124) with { Status = timedOut }));
+        // The script's own 124, even with a stderr line that looks like the CLI's: not a timeout.
+        Assert.Equal("exit code 124", CaseVerdict.FailureMessage(Case("120"),
+            Run(124, "", "tinydocker: container `x` timed out after 2m and was stopped\n") with { Status = timedOut with { TimedOut = false } }));
     }
 
     [Fact]
-    public void Signals_and_tinydocker_errors_are_named()
+    public void Signals_out_of_memory_and_tinydocker_errors_are_named()
     {
-        Assert.Equal("exit code 137 (killed by signal 9)\ntinydocker: container `x`: a process was killed: out of memory",
-            ResultBuilder.FailureMessage(Case(), Run(137, "", "tinydocker: container `x`: a process was killed: out of memory\n")));
-        Assert.Equal("tinydocker could not run the case (exit code 125)\ntinydocker: image `/nope` is not a directory",
-            ResultBuilder.FailureMessage(Case(), Run(125, "", "tinydocker: image `/nope` is not a directory\n")));
+        var killed = new RunStatus(137, 9, false, false, 1, 0, 0, null);
+        Assert.Equal("exit code 137 (killed by signal 9)", CaseVerdict.FailureMessage(Case(), Run(137) with { Status = killed }));
+        Assert.Equal("out of memory (limit 64m): killed (exit code 137)",
+            CaseVerdict.FailureMessage(Case() with { Memory = "64m" }, Run(137) with { Status = killed with { OomKilled = true } }));
+        // No end record: the CLI refused the run; its own last line is the reason.
+        Assert.Equal("tinydocker could not run the case (exit code 125): image `/nope` is not a directory",
+            CaseVerdict.FailureMessage(Case(), Run(125, "", "tinydocker: image `/nope` is not a directory\n")));
+        // An end record: the command itself exited 125.
+        Assert.Equal("exit code 125", CaseVerdict.FailureMessage(Case(), Run(125) with { Status = killed with { ExitCode = 125, Signal = null } }));
     }
 
     [Fact]
-    public void Copied_out_files_are_attached_with_their_path_in_the_results_directory()
+    public void Copied_out_files_and_evidence_are_attached_with_their_path_in_the_results_directory()
     {
-        var r = ResultBuilder.Build(Test, Case(), Run(1, "", "", "report.txt", "logs/app.log"));
+        var r = ResultBuilder.Build(Test, Case(), Run(1, "", "", "report.txt", "logs/app.log") with { Evidence = [Path.Combine(_results, "tinydocker-evidence", "changes.txt")] });
         var set = Assert.Single(r.Attachments);
-        Assert.Equal(["report.txt", "logs/app.log"], set.Attachments.Select(a => a.Description));
-        Assert.Equal([Path.Combine(_results, "report.txt"), Path.Combine(_results, "logs/app.log")], set.Attachments.Select(a => a.Uri.LocalPath));
+        Assert.Equal(["report.txt", "logs/app.log", "tinydocker-evidence/changes.txt"], set.Attachments.Select(a => a.Description));
+        Assert.Equal([Path.Combine(_results, "report.txt"), Path.Combine(_results, "logs/app.log"), Path.Combine(_results, "tinydocker-evidence/changes.txt")], set.Attachments.Select(a => a.Uri.LocalPath));
         Assert.Empty(ResultBuilder.Build(Test, Case(), Run(0)).Attachments);
     }
 

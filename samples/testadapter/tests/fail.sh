@@ -1,5 +1,5 @@
 #!/bin/sh
-# Fails (exit 3): the exit code and the end of stderr become the error message.
+# Fails (exit 3): the message is the exit code; stdout and stderr are reported beside it, once each.
 echo "checking the answer"
 echo "expected 42" >&2
 echo "but got 41" >&2

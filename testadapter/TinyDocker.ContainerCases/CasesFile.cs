@@ -9,11 +9,23 @@ namespace TinyDocker.TestAdapter;
 /// </summary>
 internal static class CasesFile
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
-    public static IReadOnlyList<ContainerCase> Read(string source)
+    /// <summary>The file the build writes beside the test assembly for the VSTest adapter: <c>&lt;assembly name&gt;.TinyContainerTests.json</c>.</summary>
+    public const string VSTestSuffix = ".TinyContainerTests.json";
+
+    /// <summary>
+    /// The file written instead for a Microsoft.Testing.Platform application, whose cases are the
+    /// generated tests of its own framework: a VSTest run of the same assembly must not find them twice.
+    /// </summary>
+    public const string HostedSuffix = ".TinyContainerTests.hosted.json";
+
+    public static string PathFor(string source, string suffix)
+        => System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(source)) ?? "/", System.IO.Path.GetFileNameWithoutExtension(source) + suffix);
+
+    public static IReadOnlyList<ContainerCase> Read(string source, string suffix = VSTestSuffix)
     {
-        string path = AdapterIds.CasesFileFor(source);
+        string path = PathFor(source, suffix);
         if (!File.Exists(path))
         {
             return [];
@@ -33,11 +45,22 @@ internal static class CasesFile
         }
         return (model.Cases ?? [])
             .Where(c => c is { Name.Length: > 0, Path.Length: > 0 })
-            .Select(c => new ContainerCase(c.Name!, c.Path!, model.ProjectDir, Blank(c.Image), Blank(c.Timeout), Blank(c.Memory), Blank(model.Tool), source))
+            .Select(c => new ContainerCase(c.Name!, c.Path!, model.ProjectDir, Blank(c.Image), Blank(c.Timeout), Blank(c.Memory), Blank(model.Tool), source)
+            {
+                Network = Blank(c.Network),
+                User = Blank(c.User),
+                Environment = List(c.Environment),
+                Volumes = List(c.Volumes),
+                KeepChangesOnFailure = string.Equals(Blank(c.KeepChangesOnFailure), "true", StringComparison.OrdinalIgnoreCase),
+            })
             .ToList();
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    /// <summary>MSBuild's list of a metadata value: `;`-separated, blanks dropped.</summary>
+    private static List<string> List(string? s)
+        => (s ?? "").Split(';').Select(e => e.Trim()).Where(e => e.Length > 0).ToList();
 
     internal sealed class Model
     {
@@ -61,6 +84,16 @@ internal static class CasesFile
         public string? Timeout { get; set; }
 
         public string? Memory { get; set; }
+
+        public string? Network { get; set; }
+
+        public string? User { get; set; }
+
+        public string? Environment { get; set; }
+
+        public string? Volumes { get; set; }
+
+        public string? KeepChangesOnFailure { get; set; }
     }
 }
 

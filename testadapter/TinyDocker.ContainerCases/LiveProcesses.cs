@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using TinyDocker.TestAdapter.Interop;
+using TinyDocker.Client;
 
 namespace TinyDocker.TestAdapter;
 
