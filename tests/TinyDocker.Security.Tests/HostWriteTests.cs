@@ -145,7 +145,7 @@ public sealed class HostWriteTests : EscapeTestBase
     {
         string name = $"diff-{Guid.NewGuid():N}"[..16];
         var holder = Tool.StartInfo(["run", "--image", ImageDir, name, "sh", "-c",
-            $"ln -s / /loop && ln -s {_victim} /victim && mkdir /d && echo > /d/f && echo > /$(printf 'n\\377m') && echo ready > /ready && sleep 60"], WorkDir);
+            $"ln -s / /loop && ln -s {_victim} /victim && mkdir /d && echo > /d/f && echo > /$(printf 'n\\377m') && echo > \"/$(printf 'x\\nD etc')\" && echo > \"/$(printf 'e\\033]0;t\\007')\" && echo ready > /ready && sleep 60"], WorkDir);
         using var p = System.Diagnostics.Process.Start(holder)!;
         try
         {
@@ -162,6 +162,11 @@ public sealed class HostWriteTests : EscapeTestBase
             Assert.Contains("A /victim", lines);
             Assert.Contains("A /d/f", lines);
             Assert.Contains("A /n?m", lines); // a name that is not UTF-8 is listed, shown with '?'
+            // A name cannot forge a line of its own, nor send a terminal escape sequence.
+            Assert.Contains("A /x?D etc", lines);
+            Assert.DoesNotContain("D etc", lines);
+            Assert.Contains("A /e?]0;t?", lines);
+            Assert.DoesNotContain('\x1b', diff.Stdout);
             Assert.DoesNotContain(lines, l => l.StartsWith("A /loop/", StringComparison.Ordinal) || l.StartsWith("A /victim/", StringComparison.Ordinal));
         }
         finally

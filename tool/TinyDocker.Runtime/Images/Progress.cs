@@ -8,23 +8,26 @@ namespace TinyDocker.Runtime.Images;
 /// </summary>
 public sealed class Progress
 {
-    public static readonly Progress Silent = new(false);
-
     private readonly bool _enabled;
     private long _lastDraw;
+    private int _lastLayer;
 
     private Progress(bool enabled) => _enabled = enabled;
 
     public static Progress ForTerminal() => new(Sys.IsTerminal(2));
 
-    /// <summary>Reports bytes read of one layer; redraws at most ten times a second.</summary>
+    /// <summary>
+    /// Reports bytes read of one layer: drawn at once when a new layer starts (a small layer must not
+    /// go unseen), then at most ten times a second.
+    /// </summary>
     public void Layer(int index, int count, string label, long bytes, long? total)
     {
-        if (!_enabled || Environment.TickCount64 - _lastDraw < 100)
+        if (!_enabled || (index == _lastLayer && Environment.TickCount64 - _lastDraw < 100))
         {
             return;
         }
         _lastDraw = Environment.TickCount64;
+        _lastLayer = index;
         string of = total is > 0 ? $" / {Size(total.Value)}" : "";
         Console.Error.Write($"\r\x1b[Klayer {index}/{count} {label}: {Size(bytes)}{of}");
     }

@@ -2,6 +2,7 @@
 // names are raw bytes (a name need not be UTF-8), every lookup is one component beneath a directory
 // descriptor, and none of them follows a symlink.
 using System.Runtime.InteropServices;
+using TinyDocker.Runtime.Security;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
@@ -13,7 +14,7 @@ internal static unsafe partial class Sys
     public const ulong ResolveNoMagicLinks = 0x02, ResolveNoSymlinks = 0x04, ResolveBeneath = 0x08, ResolveInRoot = 0x10;
 
     public const int AT_REMOVEDIR = 0x200;
-    private const long SYS_openat2 = 437; // the same number on every architecture (new syscalls are unified)
+    private static readonly long SYS_openat2 = SyscallTable.ForThisProcess("openat2");
 
     [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)]
     private static partial long syscall_openat2(long number, int dirfd, byte* path, ulong* how, nuint size);
