@@ -62,4 +62,19 @@ public sealed class DescriptorAndEnvironmentTests(BusyboxImage image) : EscapeTe
         Assert.Contains("TINYDOCKER_HOST_SECRET=s3cr3t", passed.Stdout, StringComparison.Ordinal);
         Host.AssertUntouched();
     }
+
+    [RootFact]
+    public void A_privileged_command_reading_its_init_finds_none_of_the_hosts_environment()
+    {
+        var env = new Dictionary<string, string> { ["TINYDOCKER_HOST_SECRET"] = "s3cr3t" };
+
+        // With CAP_SYS_PTRACE (--privileged) the command may read PID 1's environ.
+        var inside = RunWithEnvironment(env, "run", "--privileged", "--image", ImageDir, "esc-env-init",
+            "sh", "-c", "tr '\\0' '\\n' < /proc/1/environ");
+
+        Assert.True(inside.ExitCode == 0, inside.ToString());
+        Assert.Contains("PATH=", inside.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", inside.Stdout, StringComparison.Ordinal);
+        Host.AssertUntouched();
+    }
 }

@@ -191,7 +191,8 @@ public sealed class HostWriteTests : EscapeTestBase
         Assert.Contains("`/r` not copied: it is in /proc", r.Stderr, StringComparison.Ordinal);
         Assert.False(Path.Exists(output));
         Assert.False(Path.Exists(output + "-dir"));
-        // Real: the container's PID 1 is the init, whose environment is the host tool's own.
+        // The link was real: the container's PID 1 exists and its environ is readable by root on the
+        // host; since the init gets only PATH and DOTNET_*, the secret is not in it either.
         var holder = Tool.StartInfo(["run", "--image", ImageDir, "envhold", "sleep", "30"], WorkDir);
         holder.Environment["TD_HOST_SECRET"] = "ci-token-tinydocker";
         using var p = System.Diagnostics.Process.Start(holder)!;
@@ -203,7 +204,8 @@ public sealed class HostWriteTests : EscapeTestBase
                 Thread.Sleep(25);
             }
             string environ = File.ReadAllText($"/proc/{File.ReadAllText(pidFile).Trim()}/environ");
-            Assert.Contains(Secret, environ, StringComparison.Ordinal);
+            Assert.Contains("PATH=", environ, StringComparison.Ordinal);
+            Assert.DoesNotContain(Secret, environ, StringComparison.Ordinal);
         }
         finally
         {

@@ -66,9 +66,9 @@ internal sealed class NamespaceSpawner
         try
         {
             Sys.Unshare(flags);
-            var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-                .Select(e => $"{e.Key}={e.Value}").ToList();
-            pid = Sys.Spawn(initArgv[0], initArgv, env, fds, out int errno);
+            // The init is the container's PID 1: with CAP_SYS_PTRACE (--privileged) the command can
+            // read its /proc/1/environ, so it gets no more of the host's environment than a helper.
+            pid = Sys.Spawn(initArgv[0], initArgv, SelfExe.HelperEnvironment(), fds, out int errno);
             if (pid < 0)
             {
                 throw new SyscallException("posix_spawn", initArgv[0], errno);
