@@ -106,6 +106,25 @@ public sealed partial class DockerFeelTests : IClassFixture<BusyboxImage>, IDisp
     }
 
     [RootFact]
+    public void Rmi_before_anything_was_imported_says_no_such_image_and_creates_no_store()
+    {
+        var rmi = _tool.Run("rmi", "nope:9");
+
+        Assert.Equal(125, rmi.ExitCode);
+        Assert.Equal("tinydocker: no such image `nope:9`\n", rmi.Stderr);
+        Assert.False(Directory.Exists(_tool.DataRoot), "the store was created by a removal");
+    }
+
+    [RootFact]
+    public void Platform_without_an_image_is_refused_not_ignored()
+    {
+        var run = _tool.Run("run", "--platform", "linux/arm64", "plat1", "true");
+
+        Assert.Equal(125, run.ExitCode);
+        Assert.Equal("tinydocker: --platform chooses among an image's platforms: it needs --image\n", run.Stderr);
+    }
+
+    [RootFact]
     public void Rm_is_accepted_and_the_container_is_removed_as_always()
     {
         var r = _tool.Run(["run", "--rm", "--image", _image.Dir, "feel-rm", "echo", "ran"]);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TinyDocker.Testing;
 
 namespace TinyDocker.Images.Tests;
@@ -59,16 +58,8 @@ public sealed class SkopeoTests : IClassFixture<LoopbackRegistry>, IDisposable
         {
             throw new InvalidOperationException($"{Binary} is missing: run scripts/install-deps.sh (package skopeo)");
         }
-        var psi = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"skopeo {string.Join(' ', args)}: exit {p.ExitCode}\n{stdout.Result}\n{stderr}");
+        var r = Shell.Run(Binary, args);
+        Assert.True(r.ExitCode == 0, $"skopeo {string.Join(' ', args)}: {r}");
     }
 
     public void Dispose() => _bed.Dispose();

@@ -17,6 +17,10 @@ internal static class RunSpecBuilder
         // --no-cwd: nothing of the host's current directory is shared, and the command starts in the image's directory or /.
         string? cwd = o.NoCwd.HasValue() ? null : Environment.CurrentDirectory;
         string host = o.Hostname.Value() ?? name;
+        if (o.Platform.HasValue() && !o.Image.HasValue())
+        {
+            throw new TinyDockerException("--platform chooses among an image's platforms: it needs --image");
+        }
         var image = o.Image.Value() is { } i ? ImageResolver.Resolve(i, ImageStore.Open(), Progress.ForTerminal(),
             o.Platform.Value() is { } platform ? Platform.Parse(platform) : null) : null;
         string[] layers = image?.Layers ?? ["/"];

@@ -84,6 +84,11 @@ public sealed partial class ImageStore
     /// </summary>
     public IReadOnlyList<string> Remove(string nameOrId)
     {
+        if (!Directory.Exists(Root))
+        {
+            // Nothing was ever imported: say what docker says, not that a lock file is missing.
+            throw new TinyDockerException($"no such image `{nameOrId}`");
+        }
         using var meta = MetaLock();
         var repos = ReadRepositories();
         var removed = new List<string>();

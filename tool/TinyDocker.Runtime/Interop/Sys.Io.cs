@@ -25,16 +25,15 @@ internal static unsafe partial class Sys
         }
     }
 
-    /// <summary>Writes all of <paramref name="text"/>; false when the reader is gone.</summary>
-    public static bool WriteAll(int fd, string text)
+    /// <summary>Writes all of <paramref name="data"/>; false when the other end is gone.</summary>
+    public static bool WriteAll(int fd, ReadOnlySpan<byte> data)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(text);
-        fixed (byte* p = bytes)
+        fixed (byte* p = data)
         {
             int done = 0;
-            while (done < bytes.Length)
+            while (done < data.Length)
             {
-                long n = write(fd, p + done, (size_t)(bytes.Length - done));
+                long n = write(fd, p + done, (size_t)(data.Length - done));
                 if (n < 0)
                 {
                     if (LastErrno == Errno.EINTR)
@@ -48,6 +47,9 @@ internal static unsafe partial class Sys
         }
         return true;
     }
+
+    /// <summary>Writes all of <paramref name="text"/>; false when the reader is gone.</summary>
+    public static bool WriteAll(int fd, string text) => WriteAll(fd, Encoding.UTF8.GetBytes(text));
 
     /// <summary>Reads a line (without its newline); null at end of file.</summary>
     public static string? ReadLine(int fd)

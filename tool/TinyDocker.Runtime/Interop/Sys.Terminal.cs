@@ -102,27 +102,4 @@ internal static unsafe partial class Sys
             }
         }
     }
-
-    /// <summary>Writes all of <paramref name="data"/>; false when the other end is gone.</summary>
-    public static bool WriteAll(int fd, ReadOnlySpan<byte> data)
-    {
-        fixed (byte* p = data)
-        {
-            int done = 0;
-            while (done < data.Length)
-            {
-                long n = write(fd, p + done, (size_t)(data.Length - done));
-                if (n < 0)
-                {
-                    if (LastErrno == Errno.EINTR)
-                    {
-                        continue;
-                    }
-                    return false;
-                }
-                done += (int)n;
-            }
-        }
-        return true;
-    }
 }
