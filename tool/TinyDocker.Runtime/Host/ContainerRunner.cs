@@ -53,13 +53,20 @@ public static class ContainerRunner
             state.Write(ContainerState.ScratchFile, started.ScratchDir!);
             status.Start(new StartRecord(spec.Name, started.InitPid, NamespaceIds(started.InitPid)));
             PhaseTrace.Mark(Side, "command started");
-            detached?.Started();
+            if (detached is not null)
+            {
+                // Before `run -d` returns: a `stop` or `exec` right after it finds the pids.
+                WritePids(state, started.InitPid);
+                detached.Started();
+            }
         }, log?.InitStdio, network?.Value ?? -1);
         using var containerOnCrash = LastChance.OnCrash(container);
         log?.StartReading();
         using var owner = detached?.OwnerPidfd is { } ownerFd ? OwnerWatch.Start(ownerFd, container.OwnerGone) : null;
-        state.Write(ContainerState.PidFile, container.InitPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        state.Write(ContainerState.SupervisorFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (detached is null)
+        {
+            WritePids(state, container.InitPid);
+        }
 
         container.WaitForCommand();
         PhaseTrace.Mark(Side, "command exited");
@@ -125,6 +132,12 @@ public static class ContainerRunner
             stderr.WriteLine($"tinydocker: container `{spec.Name}`: a process was killed: out of memory{limit}");
         }
         return code;
+    }
+
+    private static void WritePids(ContainerState state, int initPid)
+    {
+        state.Write(ContainerState.PidFile, initPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        state.Write(ContainerState.SupervisorFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static Dictionary<string, string> NamespaceIds(int pid)
