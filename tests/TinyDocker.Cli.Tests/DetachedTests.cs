@@ -177,6 +177,22 @@ public sealed class DetachedTests : IClassFixture<BusyboxImage>, IDisposable
     }
 
     [RootFact]
+    public void Die_with_parent_with_d_ends_the_container_with_the_process_that_ran_run_d()
+    {
+        // sh runs `run -d`, then becomes `sleep` (same pid): that process is the owner.
+        var psi = _tool.StartInfo(["-c", $"{TinyTool.Executable} run -d --die-with-parent --image {_image.Dir} --no-cwd d-parent sleep 1000 && exec sleep 600"]);
+        psi.FileName = "sh";
+        using var parent = Process.Start(psi)!;
+        Assert.Equal("d-parent", parent.StandardOutput.ReadLine());
+        Assert.Equal("running", Ps("d-parent").GetProperty("status").GetString());
+
+        parent.Kill();
+
+        Assert.Equal("137\n", _tool.Run("wait", "d-parent").Stdout);
+        Assert.Empty(_tool.LeftMounts());
+    }
+
+    [RootFact]
     public void A_killed_supervisor_takes_its_container_with_it_and_prune_removes_the_stray()
     {
         Assert.Equal(0, Detach("d-stray", "sleep", "1000").ExitCode);

@@ -42,12 +42,7 @@ public static class ServiceWait
                 WriteTail(tail, stderr);
                 return NotReady;
             }
-            pending.RemoveAll(c => c switch
-            {
-                ReadinessCheck.Tcp tcp => tcp.Probe(root, name),
-                ReadinessCheck.Cmd cmd => cmd.Probe(root, name),
-                _ => false,
-            });
+            pending.RemoveAll(c => Probe(c, root, name, exit));
             if (pending.Count == 0)
             {
                 return 0;
@@ -75,6 +70,24 @@ public static class ServiceWait
                     ?? throw new TinyDockerException($"container `{name}` ended without an exit code (its supervisor was killed): `prune` removes it");
             }
             Thread.Sleep(50);
+        }
+    }
+
+    /// <summary>A probe that fails because the container exited meanwhile is not met: the next round reports the exit.</summary>
+    private static bool Probe(ReadinessCheck check, string root, string name, ExitWatch exit)
+    {
+        try
+        {
+            return check switch
+            {
+                ReadinessCheck.Tcp tcp => tcp.Probe(root, name),
+                ReadinessCheck.Cmd cmd => cmd.Probe(root, name),
+                _ => false,
+            };
+        }
+        catch (TinyDockerException) when (exit.Exited() is not null)
+        {
+            return false;
         }
     }
 
