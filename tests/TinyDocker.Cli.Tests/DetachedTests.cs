@@ -119,9 +119,16 @@ public sealed class DetachedTests : IClassFixture<BusyboxImage>, IDisposable
     [RootFact]
     public void Wait_on_an_rm_container_that_is_still_running_gets_its_code_after_the_directory_is_gone()
     {
-        Assert.Equal(0, Detach("d-rmwait", "--rm", "--", "sh", "-c", "sleep 0.5; exit 6").ExitCode);
-        var r = _tool.Run("wait", "d-rmwait");
-        Assert.Equal("6\n", r.Stdout);
+        Assert.Equal(0, Detach("d-rmwait", "--rm", "--", "sh", "-c", "while [ ! -f /tmp/go ]; do sleep 0.05; done; exit 6").ExitCode);
+        using var wait = _tool.Start("wait", "d-rmwait");
+        string lockFile = Path.Combine(Dir("d-rmwait"), "lock");
+        WaitFor(() => Directory.EnumerateFiles($"/proc/{wait.Id}/fd").Any(fd => new FileInfo(fd).LinkTarget == lockFile), "wait to open the lock file");
+
+        Assert.Equal(0, _tool.Run("exec", "d-rmwait", "touch", "/tmp/go").ExitCode);
+
+        Assert.Equal("6", wait.StandardOutput.ReadLine());
+        Assert.True(wait.WaitForExit(10_000));
+        Assert.Equal(0, wait.ExitCode);
         WaitFor(() => _tool.StateEntries().Count == 0, "d-rmwait removed");
     }
 

@@ -22,6 +22,7 @@ internal sealed class DetachedLog : IDisposable
     private readonly (int Read, int Write) _stderr = Sys.Pipe();
     private readonly List<Thread> _readers = [];
     private FileStream _file;
+    private long _size;
     private bool _writeEndsClosed;
 
     public DetachedLog(string dir, long maxBytes)
@@ -29,6 +30,7 @@ internal sealed class DetachedLog : IDisposable
         _dir = dir;
         _maxBytes = maxBytes;
         _file = Open();
+        _size = _file.Length;
         Messages = new MessageWriter(this);
     }
 
@@ -60,9 +62,11 @@ internal sealed class DetachedLog : IDisposable
         }
     }
 
+    /// <summary>Each read becomes its records and one write: a line at a time would cost a system call per line.</summary>
     private void Pump(int fd, bool stderr)
     {
         byte[] buffer = new byte[ContainerLog.MaxRecordBytes];
+        var records = new List<byte[]>();
         int filled = 0;
         while (true)
         {
@@ -75,12 +79,12 @@ internal sealed class DetachedLog : IDisposable
             int start = 0, nl;
             while ((nl = Array.IndexOf(buffer, (byte)'\n', start, filled - start)) >= 0)
             {
-                Append(stderr, buffer.AsSpan(start, nl - start), newline: true);
+                records.Add(ContainerLog.Encode(stderr, buffer.AsSpan(start, nl - start), newline: true));
                 start = nl + 1;
             }
             if (start == 0 && filled == buffer.Length)
             {
-                Append(stderr, buffer, newline: false); // a line longer than a record
+                records.Add(ContainerLog.Encode(stderr, buffer, newline: false)); // a line longer than a record
                 filled = 0;
             }
             else
@@ -88,28 +92,36 @@ internal sealed class DetachedLog : IDisposable
                 buffer.AsSpan(start, filled - start).CopyTo(buffer);
                 filled -= start;
             }
+            Write(records);
+            records.Clear();
         }
         if (filled > 0)
         {
-            Append(stderr, buffer.AsSpan(0, filled), newline: false);
+            Write([ContainerLog.Encode(stderr, buffer.AsSpan(0, filled), newline: false)]);
         }
     }
 
-    public void Append(bool stderr, ReadOnlySpan<byte> bytes, bool newline)
+    public void Append(bool stderr, ReadOnlySpan<byte> bytes, bool newline) => Write([ContainerLog.Encode(stderr, bytes, newline)]);
+
+    private void Write(List<byte[]> records)
     {
-        byte[] record = ContainerLog.Encode(stderr, bytes, newline);
         lock (_gate)
         {
-            if (_file.Length > 0 && _file.Length + record.Length > _maxBytes)
-            {
-                _file.Dispose();
-                File.Move(Path.Combine(_dir, ContainerLog.Current), Path.Combine(_dir, ContainerLog.Previous), overwrite: true);
-                _file = Open();
-            }
             try
             {
-                _file.Write(record);
-                _file.Flush();
+                foreach (var record in records)
+                {
+                    if (_size > 0 && _size + record.Length > _maxBytes)
+                    {
+                        _file.Dispose(); // flushes what is buffered: log.1 is whole
+                        File.Move(Path.Combine(_dir, ContainerLog.Current), Path.Combine(_dir, ContainerLog.Previous), overwrite: true);
+                        _file = Open();
+                        _size = 0;
+                    }
+                    _file.Write(record);
+                    _size += record.Length;
+                }
+                _file.Flush(); // readers (logs -f, wait) see every whole record at once
             }
             catch (IOException)
             {
@@ -125,6 +137,7 @@ internal sealed class DetachedLog : IDisposable
         Access = FileAccess.Write,
         Share = FileShare.ReadWrite | FileShare.Delete,
         UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        BufferSize = 64 * 1024,
     });
 
     /// <summary>After the init is gone: everything the container wrote is in the file when this returns.</summary>
