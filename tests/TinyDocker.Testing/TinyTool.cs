@@ -106,6 +106,45 @@ public sealed class TinyTool : IDisposable
     public IReadOnlyList<string> StateEntries()
         => Directory.Exists(StateRoot) ? Directory.EnumerateFileSystemEntries(StateRoot).Select(e => Path.GetFileName(e)).ToList() : [];
 
+    /// <summary>
+    /// `run -d` leaves a supervisor of its own session behind: SIGKILL each one of this state root
+    /// (its container dies with it; `prune` then removes the state). Only processes whose
+    /// environment names this state root: never another test's.
+    /// </summary>
+    public void KillDetachedSupervisors()
+    {
+        foreach (var file in Directory.Exists(StateRoot) ? Directory.EnumerateFiles(StateRoot, "supervisor", SearchOption.AllDirectories) : [])
+        {
+            if (!int.TryParse(File.ReadAllText(file).Trim(), out int pid) || !SupervisorOfThisRoot(pid))
+            {
+                continue;
+            }
+            try
+            {
+                using var p = Process.GetProcessById(pid);
+                p.Kill();
+                p.WaitForExit(10_000);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                // gone already
+            }
+        }
+    }
+
+    private bool SupervisorOfThisRoot(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains($"TINYDOCKER_ROOT={StateRoot}")
+                && File.ReadAllText($"/proc/{pid}/cmdline").Contains("__supervise", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     public void Dispose()
     {
         foreach (var process in _started)
@@ -125,6 +164,7 @@ public sealed class TinyTool : IDisposable
             }
             process.Dispose();
         }
+        KillDetachedSupervisors();
         if (Directory.Exists(StateRoot))
         {
             Run("prune");

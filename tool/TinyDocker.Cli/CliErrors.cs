@@ -11,11 +11,14 @@ namespace TinyDocker.Cli;
 /// </summary>
 internal static class CliErrors
 {
-    public static int Execute(CommandLineApplication app, string[] args)
+    public static int Execute(CommandLineApplication app, string[] args) => Guard(() => app.Execute(args));
+
+    /// <summary>Runs <paramref name="work"/>; what it throws becomes one line on stderr and an exit code.</summary>
+    public static int Guard(Func<int> work)
     {
         try
         {
-            return app.Execute(args);
+            return work();
         }
         catch (CommandParsingException e)
         {

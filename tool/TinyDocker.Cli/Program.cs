@@ -18,6 +18,10 @@ if (args is [TinyDocker.Runtime.Init.ExecHelper.Verb, var initPid])
 {
     return TinyDocker.Runtime.Init.ExecHelper.Run(initPid);
 }
+if (args is [TinyDocker.Runtime.Host.DetachedStart.Verb, var owner])
+{
+    return TinyDocker.Runtime.Host.DetachedSupervisor.Run(owner, CliErrors.Guard);
+}
 
 var app = new CommandLineApplication { Name = "dotnet tinydocker" };
 CliHelp.Describe(app, "Runs commands in throwaway overlay containers: no daemon, nothing left behind, the image never changed.",
@@ -31,6 +35,9 @@ StopCommand.Register(app);
 KillCommand.Register(app);
 DiffCommand.Register(app);
 PruneCommand.Register(app);
+RmCommand.Register(app);
+LogsCommand.Register(app);
+WaitCommand.Register(app);
 ImageCommand.Register(app);
 // exec declares its own options; its usage and examples are given here, beside the other verbs' help.
 CliHelp.Usage(app.Commands.Single(c => c.Name == ExecCommand.Name), "[options] NAME COMMAND [ARG...]", "exec ci1 sh", "exec ci1 cat /etc/hostname");

@@ -9,7 +9,7 @@ internal static class PruneCommand
 {
     public static void Register(CommandLineApplication app) => app.Command("prune", cmd =>
     {
-        CliHelp.Describe(cmd, "Remove state left behind by containers whose tool was killed; live containers are untouched.", "", "prune");
+        CliHelp.Describe(cmd, "Remove exited detached containers' records and state left behind by containers whose tool or supervisor was killed (with their cgroups); running containers are untouched.", "", "prune");
         cmd.OnExecute(() =>
         {
             foreach (var name in StateRoot.Prune(StateRoot.Current))

@@ -11,8 +11,8 @@ internal static class PsCommand
 {
     public static void Register(CommandLineApplication app) => app.Command("ps", cmd =>
     {
-        CliHelp.Describe(cmd, "List running containers.", "[options]", "ps", "ps -a --format json");
-        var all = cmd.Flag("-a|--all", "Also list what killed runs left behind (removed by `prune`).");
+        CliHelp.Describe(cmd, "List running containers (STATUS running), detached or not; with -a exited and stale ones too.", "[options]", "ps", "ps -a --format json");
+        var all = cmd.Flag("-a|--all", "Also list exited detached containers (`exited (CODE)`, removed by `rm` or `prune`) and what killed runs left behind (`stale`, removed by `prune`).");
         var format = cmd.Value("--format", "table|json", "table (default) or json.");
         cmd.OnExecute(() =>
         {
@@ -37,7 +37,7 @@ internal static class PsCommand
         var rows = containers.Select(c => new[]
         {
             c.Name, c.Pid == 0 ? "-" : c.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            c.Running ? "running" : "stale", c.Image, c.Command,
+            c.ExitCode is { } code ? $"exited ({code})" : c.Status, c.Image, c.Command,
         }).Prepend(["NAME", "PID", "STATUS", "IMAGE", "COMMAND"]).ToList();
         int[] widths = Enumerable.Range(0, 5).Select(i => rows.Max(r => r[i].Length)).ToArray();
         foreach (var row in rows)

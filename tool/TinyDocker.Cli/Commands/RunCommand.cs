@@ -23,6 +23,7 @@ internal static class RunCommand
             readable inside (writes are discarded). The current directory is shared at the same path,
             copy-on-write (--no-cwd: not shared), and the command starts there.
             Every change the command makes is discarded when it exits, and the container is removed.
+            With -d it runs in the background: `logs`, `wait`, `stop`, `rm` (docs/services.md).
 
             Exit status: the command's own; 128+N if it died of signal N; 124 if it timed out;
             125 if tinydocker failed or the input was bad; 126 if the command cannot be executed;
@@ -38,6 +39,11 @@ internal static class RunCommand
             {
                 DebugSince = o.Debug.HasValue() ? started : null,
             };
+            if (o.Detach.HasValue())
+            {
+                return DetachedRun.Start(spec, o);
+            }
+            DetachedRun.RefuseWithoutDetach(o);
             int code = ContainerRunner.Run(spec, Console.Error);
             PhaseTrace.Mark("supervisor", "state removed, exiting");
             return code;

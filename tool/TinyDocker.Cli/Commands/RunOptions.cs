@@ -11,7 +11,10 @@ internal sealed class RunOptions(CommandLineApplication cmd)
 {
     public CommandOption Image { get; } = cmd.Value("--image", "IMAGE", "The read-only image: a root filesystem directory, an image archive (imported on first use) or a stored image name (default: the host's root, every file readable).");
     public CommandOption Platform { get; } = cmd.Value("--platform", "OS/ARCH[/VARIANT]", "The image to take from a multi-architecture archive or layout (default: this machine's, e.g. linux/amd64).");
-    public CommandOption Rm { get; } = cmd.Flag("--rm", "Accepted as docker takes it: a container is always removed when its command exits.");
+    public CommandOption Detach { get; } = cmd.Flag("-d|--detach", "Run in the background: returns once the command has started and prints the name; output goes to `logs NAME` (see docs/services.md).");
+    public CommandOption Rm { get; } = cmd.Flag("--rm", "With -d: keep no record when it exits (without -d a container is always removed when its command exits).");
+    public CommandOption LogOpt { get; } = cmd.Value("--log-opt", "max-size=SIZE", "With -d: the cap of each of the two log files (default 10m: the newest 10-20 MiB of output are kept).", repeatable: true);
+    public CommandOption Owner { get; } = cmd.Value("--owner", "PID", "With -d (tinydocker extension): the container ends when process PID does, even by SIGKILL.");
     public CommandOption NoCwd { get; } = cmd.Flag("--no-cwd", "Do not share the current directory; the command starts in the image's WorkingDir or /.");
     public CommandOption Hostname { get; } = cmd.Value("--hostname", "NAME", "Hostname inside the container (default: the container's name).");
     public CommandOption Env { get; } = cmd.Value("-e|--env", "KEY=VALUE", "Set an environment variable (repeatable); KEY alone copies it from the host.", repeatable: true);
@@ -22,7 +25,7 @@ internal sealed class RunOptions(CommandLineApplication cmd)
     public CommandOption Tmpfs { get; } = cmd.Value("--tmpfs", "PATH[:size=64m,mode=1777]", "Mount a tmpfs at PATH (repeatable).", repeatable: true);
     public CommandOption ReadOnly { get; } = cmd.Flag("--read-only", "Make the root filesystem read-only (except /tmp, /dev/shm, tmpfs mounts and rw volumes).");
     public CommandOption CopyOut { get; } = cmd.Value("--copy-out", "CONTAINER:HOST", "Copy a path out after the command exits, however it exits (repeatable).", repeatable: true);
-    public CommandOption Network { get; } = cmd.Value("--network", "none|host", "none (default: a new network namespace with only loopback) or host.");
+    public CommandOption Network { get; } = cmd.Value("--network", "none|host|container:NAME", "none (default: a new network namespace with only loopback), host, or container:NAME (join a running container's: 127.0.0.1 reaches its servers).");
     public CommandOption Memory { get; } = cmd.Value("-m|--memory", "SIZE", "Memory limit, e.g. 512m or 1g; exceeding it gets the process OOM-killed (exit 137).");
     public CommandOption MemorySwap { get; } = cmd.Value("--memory-swap", "SIZE", "Memory plus swap limit (needs --memory).");
     public CommandOption PidsLimit { get; } = cmd.Value("--pids-limit", "N", "Most processes and threads at once.");

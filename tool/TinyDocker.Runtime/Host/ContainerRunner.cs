@@ -17,7 +17,15 @@ public static class ContainerRunner
 
     private const string Side = "supervisor";
 
-    public static int Run(ContainerSpec spec, TextWriter stderr)
+    public static int Run(ContainerSpec spec, TextWriter stderr) => Run(spec, stderr, null);
+
+    /// <summary>
+    /// <paramref name="detached"/> (-d, in the detached supervisor): the command's output goes to the
+    /// log, the supervisor's own lines too; the client is told once the command runs; at the end a
+    /// record is kept (unless --rm). A container that never started keeps nothing, and its log
+    /// (the init's reason) goes to <paramref name="stderr"/>.
+    /// </summary>
+    internal static int Run(ContainerSpec spec, TextWriter stderr, DetachedHooks? detached)
     {
         if (spec.DebugSince is { } since)
         {
@@ -31,21 +39,34 @@ public static class ContainerRunner
         using var stateOnCrash = LastChance.OnCrash(state);
         state.WriteSpec(spec);
         PhaseTrace.Mark(Side, "name locked, spec written");
+        using var log = spec.Detached ? new DetachedLog(state.Dir, spec.LogMaxBytes) : null;
+        var messages = log?.Messages ?? stderr;
         using var cgroup = Cgroup.Create(spec);
         using var cgroupOnCrash = cgroup is null ? null : LastChance.OnCrash(cgroup);
         PhaseTrace.Mark(Side, cgroup is null ? "no cgroup needed" : "cgroup made");
         using var status = new JsonStatus(spec.JsonStatusPath);
         using var terminal = TerminalMode.ForTty(spec.Tty);
+        using var network = NetworkJoin.Open(spec);
         // Once the command runs the init has all its namespaces (the cgroup one it makes itself).
         using var container = new Supervisor(spec, state.SpecPath, cgroup, signals, started =>
         {
             state.Write(ContainerState.ScratchFile, started.ScratchDir!);
             status.Start(new StartRecord(spec.Name, started.InitPid, NamespaceIds(started.InitPid)));
             PhaseTrace.Mark(Side, "command started");
-        });
+            if (detached is not null)
+            {
+                // Before `run -d` returns: a `stop` or `exec` right after it finds the pids.
+                WritePids(state, started.InitPid);
+                detached.Started();
+            }
+        }, log?.InitStdio, network?.Value ?? -1);
         using var containerOnCrash = LastChance.OnCrash(container);
-        state.Write(ContainerState.PidFile, container.InitPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        state.Write(ContainerState.SupervisorFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        log?.StartReading();
+        using var owner = detached?.OwnerPidfd is { } ownerFd ? OwnerWatch.Start(ownerFd, container.OwnerGone) : null;
+        if (detached is null)
+        {
+            WritePids(state, container.InitPid);
+        }
 
         container.WaitForCommand();
         PhaseTrace.Mark(Side, "command exited");
@@ -53,27 +74,49 @@ public static class ContainerRunner
         if (container.CommandStatus is not null)
         {
             var containerWritten = HostDestination.ContainerWritten(spec);
-            resultsLost = !ResultCopier.CopyOut(container.InitPid, spec.CopyOut, containerWritten, stderr);
+            resultsLost = !ResultCopier.CopyOut(container.InitPid, spec.CopyOut, containerWritten, messages);
             if (spec.KeepUpperDir is { } keep && container.ScratchDir is { } scratch)
             {
-                resultsLost |= !UpperLayer.Save(scratch, keep, containerWritten, stderr);
+                resultsLost |= !UpperLayer.Save(scratch, keep, containerWritten, messages);
             }
         }
         PhaseTrace.Mark(Side, "results copied");
         container.Release();
         PhaseTrace.Mark(Side, "init exited");
+        log?.Finish();
+        int code = Outcome(spec, container, cgroup, status, resultsLost, messages, out bool oomKilled);
+        cgroup?.Dispose(); // before the lock says "exited" (`wait`): nothing of it outlives that
+        if (container.CommandPid is null && spec.Detached)
+        {
+            stderr.Write(ContainerLog.Tail(state.Dir, 20)); // the init's reason; a container that never ran keeps nothing
+        }
+        else if (container.CommandPid is not null)
+        {
+            log?.Dispose();
+            state.Retire(new ExitRecord(code, DateTimeOffset.UtcNow, container.TimedOut, oomKilled, container.OwnerDied).ToJson(),
+                keep: spec.Detached && !spec.RemoveOnExit);
+        }
+        return code;
+    }
 
+    private static int Outcome(ContainerSpec spec, Supervisor container, ICgroup? cgroup, JsonStatus status, bool resultsLost,
+        TextWriter stderr, out bool oomKilled)
+    {
         int waitStatus = container.CommandStatus ?? container.Init.Status;
         int code = ExitCodes.FromWaitStatus(waitStatus);
         if (resultsLost && code == 0)
         {
             code = ExitCodes.TinyDockerError; // a run whose results are incomplete did not succeed
         }
-        bool oomKilled = cgroup?.OomKilled() == true;
+        oomKilled = cgroup?.OomKilled() == true;
         var usage = container.Init.Usage;
         status.End(new EndRecord(code, (waitStatus & 0x7f) is > 0 and var sig ? sig : null, container.TimedOut, oomKilled,
             (DateTime.UtcNow - container.Started).TotalSeconds, usage.User.TotalSeconds, usage.System.TotalSeconds,
             cgroup?.PeakMemoryBytes() ?? usage.MaxResidentBytes));
+        if (container.OwnerDied)
+        {
+            stderr.WriteLine($"tinydocker: container `{spec.Name}` was killed: its owner went away (--owner)");
+        }
         if (container.ParentDied)
         {
             stderr.WriteLine($"tinydocker: container `{spec.Name}` was killed: the process that started tinydocker went away (--die-with-parent)");
@@ -89,6 +132,12 @@ public static class ContainerRunner
             stderr.WriteLine($"tinydocker: container `{spec.Name}`: a process was killed: out of memory{limit}");
         }
         return code;
+    }
+
+    private static void WritePids(ContainerState state, int initPid)
+    {
+        state.Write(ContainerState.PidFile, initPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        state.Write(ContainerState.SupervisorFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static Dictionary<string, string> NamespaceIds(int pid)

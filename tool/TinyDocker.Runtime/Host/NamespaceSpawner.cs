@@ -37,11 +37,14 @@ internal sealed class NamespaceSpawner
     /// <summary>CPU time and peak memory of the init and everything it reaped.</summary>
     public ResourceUsage Usage => _usage;
 
-    /// <summary>Starts the thread; <paramref name="fds"/> are handed to the init at the given numbers.</summary>
-    public static NamespaceSpawner Start(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds)
+    /// <summary>
+    /// Starts the thread; <paramref name="fds"/> are handed to the init at the given numbers.
+    /// <paramref name="joinNetwork"/>: a pidfd whose network namespace the init gets (--network container:NAME).
+    /// </summary>
+    public static NamespaceSpawner Start(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds, int joinNetwork = -1)
     {
         var spawner = new NamespaceSpawner();
-        var thread = new Thread(() => spawner.Run(initArgv, flags, fds))
+        var thread = new Thread(() => spawner.Run(initArgv, flags, fds, joinNetwork))
         {
             Name = "tinydocker-namespaces",
             IsBackground = true,
@@ -60,12 +63,16 @@ internal sealed class NamespaceSpawner
     /// <summary>Blocks until the init exits, at most <paramref name="timeout"/>.</summary>
     public bool WaitExited(TimeSpan timeout) => _exited.Wait(timeout);
 
-    private void Run(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds)
+    private void Run(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds, int joinNetwork)
     {
         int pid;
         try
         {
             Sys.Unshare(flags);
+            if (joinNetwork >= 0)
+            {
+                Sys.SetNs(joinNetwork, CLONE_NEWNET);
+            }
             // The init is the container's PID 1: with CAP_SYS_PTRACE (--privileged) the command can
             // read its /proc/1/environ, so it gets no more of the host's environment than a helper.
             pid = Sys.Spawn(initArgv[0], initArgv, SelfExe.HelperEnvironment(), fds, out int errno);

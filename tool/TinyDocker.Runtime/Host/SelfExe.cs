@@ -13,6 +13,9 @@ internal static class SelfExe
     public static string[] ExecArgv(int initPid)
         => Argv(Init.ExecHelper.Verb, initPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>argv for "this program, detached supervisor mode" (see Host/DetachedStart.cs).</summary>
+    public static string[] SupervisorArgv(bool hasOwner) => Argv(DetachedStart.Verb, hasOwner ? DetachedStart.WithOwner : "-");
+
     /// <summary>
     /// The native binary alone when published as one (apphost or NativeAOT), or the dotnet host
     /// and the entry assembly when run as `dotnet x.dll`.

@@ -29,6 +29,7 @@ internal sealed class Supervisor : IDisposable
     private DateTime? _killAt;
     private DateTime? _hardKillAt;
     private bool _stopping;
+    private bool _closed;
     private readonly int _parentPid;
     private volatile System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failure;
     private readonly Action<Supervisor> _commandStarted;
@@ -38,12 +39,32 @@ internal sealed class Supervisor : IDisposable
     /// <summary>True when the container was killed because the tool's parent went away (--die-with-parent).</summary>
     public bool ParentDied { get; private set; }
 
+    /// <summary>True when the container was killed because its owner went away (--owner).</summary>
+    public bool OwnerDied { get; private set; }
+
+    /// <summary>--owner: the owner is gone; every process is killed at once, as for --die-with-parent.</summary>
+    public void OwnerGone()
+    {
+        lock (_gate)
+        {
+            if (!OwnerDied && !_closed && !_spawner.HasExited)
+            {
+                OwnerDied = true;
+                KillAll();
+            }
+        }
+        _wake.Set();
+    }
+
     /// <summary>
     /// Starts the init and lets it go. <paramref name="commandStarted"/> is called on the report
     /// thread once the command runs; it is a parameter, not a property set afterwards, so that it is
     /// in place before the init can report anything.
     /// </summary>
-    public Supervisor(ContainerSpec spec, string specPath, ICgroup? cgroup, SignalForwarder signals, Action<Supervisor> commandStarted)
+    /// <paramref name="stdio"/>: descriptors the init gets as 1 and 2 instead of the tool's (-d: the log);
+    /// <paramref name="joinNetwork"/>: a pidfd whose network namespace it joins, or -1.
+    public Supervisor(ContainerSpec spec, string specPath, ICgroup? cgroup, SignalForwarder signals, Action<Supervisor> commandStarted,
+        IReadOnlyList<(int From, int To)>? stdio = null, int joinNetwork = -1)
     {
         _spec = spec;
         _commandStarted = commandStarted;
@@ -58,7 +79,7 @@ internal sealed class Supervisor : IDisposable
             _spawner = NamespaceSpawner.Start(
                 SelfExe.InitArgv(specPath),
                 NamespaceSpawner.NamespaceFlags(newNetwork: spec.Network == NetworkModes.None),
-                [(control.Read, InitProtocol.ControlFd), (report.Write, InitProtocol.ReportFd)]);
+                [.. stdio ?? [], (control.Read, InitProtocol.ControlFd), (report.Write, InitProtocol.ReportFd)], joinNetwork);
             InitPid = _spawner.WaitStarted();
             PhaseTrace.Mark("supervisor", "namespaces unshared, init spawned");
         }
@@ -259,7 +280,11 @@ internal sealed class Supervisor : IDisposable
             Sys.Kill(InitPid, SIGKILL);
             _spawner.WaitExited(Timeout.InfiniteTimeSpan);
         }
-        Sys.Close(_controlWrite);
+        lock (_gate)
+        {
+            _closed = true;
+            Sys.Close(_controlWrite);
+        }
         Sys.Close(_reportRead);
     }
 }

@@ -49,7 +49,7 @@ public sealed record ContainerSpec
     /// <summary>The user the command runs as; null for root. Supplementary groups are cleared.</summary>
     public UserIds? User { get; init; }
 
-    /// <summary>"none": a new network namespace with only loopback; "host": the host's network.</summary>
+    /// <summary>"none": a new network namespace with only loopback; "host": the host's network; "container:NAME": NAME's.</summary>
     public string Network { get; init; } = NetworkModes.None;
 
     /// <summary>cgroup limits; all null means no cgroup of its own beyond what status reporting needs.</summary>
@@ -98,6 +98,18 @@ public sealed record ContainerSpec
     /// <summary>-i: with -t, the host's stdin is relayed to the pseudo-terminal (without -t stdin is always passed through).</summary>
     public bool Interactive { get; init; }
 
+    /// <summary>-d: a supervisor of its own in the background; stdout and stderr go to its log (docs/services.md).</summary>
+    public bool Detached { get; init; }
+
+    /// <summary>--rm with -d: nothing is kept at exit. Without -d nothing ever is.</summary>
+    public bool RemoveOnExit { get; init; }
+
+    /// <summary>--log-opt max-size: each of the two log files (the current one and the one before it) is at most this long.</summary>
+    public long LogMaxBytes { get; init; } = DefaultLogMaxBytes;
+
+    /// <summary>10 MiB per file, two files: docker's `local` log driver keeps 20 MB in all.</summary>
+    public const long DefaultLogMaxBytes = 10L << 20;
+
     /// <summary>This container's state directory on the host.</summary>
     public string StateDir => Path.Combine(StateRoot, Name);
 
@@ -130,5 +142,9 @@ public static class SeccompModes
 
 public static class NetworkModes
 {
-    public const string None = "none", Host = "host";
+    public const string None = "none", Host = "host", ContainerPrefix = "container:";
+
+    /// <summary>NAME of "container:NAME", else null.</summary>
+    public static string? JoinedContainer(string network)
+        => network.StartsWith(ContainerPrefix, StringComparison.Ordinal) ? network[ContainerPrefix.Length..] : null;
 }

@@ -30,7 +30,11 @@ public static partial class SpecValidator
         ("tmpfs", CheckTmpfs),
         ("copy-out", s => s.CopyOut.Where(c => !c.ContainerPath.StartsWith('/') || c.HostPath.Length == 0)
             .Select(c => $"invalid copy-out `{c.ContainerPath}:{c.HostPath}`: expected /CONTAINER/PATH:HOST_PATH")),
-        ("network", s => s.Network is NetworkModes.None or NetworkModes.Host ? [] : [$"unknown network mode `{s.Network}`: use none or host"]),
+        ("network", s => s.Network is NetworkModes.None or NetworkModes.Host
+            || (NetworkModes.JoinedContainer(s.Network) is { } other && IsValidName(other) && other != s.Name)
+            ? [] : [$"unknown network mode `{s.Network}`: use none, host or container:NAME (another container)"]),
+        ("detached", s => s.Detached && s.Tty ? ["-t needs a terminal to attach to: not with -d (use `exec -it NAME sh` once it runs)"]
+            : s.LogMaxBytes < 4096 ? ["the log max-size must be at least 4k"] : []),
         ("limits", CheckLimits),
         ("timeout", s => s.Timeout is { } t && (t <= TimeSpan.Zero || t > Durations.Max)
             ? [$"the timeout must be above 0 and at most {Durations.Format(Durations.Max)}"] : []),

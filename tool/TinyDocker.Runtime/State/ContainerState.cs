@@ -13,6 +13,12 @@ public sealed class ContainerState : IDisposable
 {
     public const string LockFile = "lock", SpecFile = "spec.json", PidFile = "pid", SupervisorFile = "supervisor", ScratchFile = "scratch";
 
+    /// <summary>The end of an exited detached container kept until `rm` or `prune` (docs/services.md).</summary>
+    public const string ExitFile = "exit.json";
+
+    /// <summary>What a kept record holds: everything else goes when the container exits.</summary>
+    private static readonly string[] Record = [LockFile, SpecFile, ExitFile, ContainerLog.Current, ContainerLog.Previous];
+
     private int _lockFd;
 
     private ContainerState(string dir, int lockFd)
@@ -23,8 +29,11 @@ public sealed class ContainerState : IDisposable
 
     public string Dir { get; }
 
-    /// <summary>Takes the name, or throws (exit 125) when a live container already has it.</summary>
-    public static ContainerState Acquire(string root, string name)
+    /// <summary>
+    /// Takes the name, or throws (exit 125) when a live container already has it, or an exited
+    /// detached one whose record is kept (unless <paramref name="reclaimExited"/>: `rm` and `prune`).
+    /// </summary>
+    public static ContainerState Acquire(string root, string name, bool reclaimExited = false)
     {
         Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         string dir = Path.Combine(root, name);
@@ -50,6 +59,11 @@ public sealed class ContainerState : IDisposable
                 // We locked a lock file its previous owner had already unlinked: try again.
                 Sys.Close(fd);
                 continue;
+            }
+            if (!reclaimExited && File.Exists(Path.Combine(dir, ExitFile)))
+            {
+                Sys.Close(fd);
+                throw new TinyDockerException($"container name `{name}` is in use by an exited container: `rm {name}` removes it");
             }
             var state = new ContainerState(dir, fd);
             state.RemoveLeftovers();
@@ -106,7 +120,7 @@ public sealed class ContainerState : IDisposable
         ContainerState state;
         try
         {
-            state = Acquire(Path.GetDirectoryName(dir)!, Path.GetFileName(dir));
+            state = Acquire(Path.GetDirectoryName(dir)!, Path.GetFileName(dir), reclaimExited: true);
         }
         catch (TinyDockerException)
         {
@@ -114,6 +128,30 @@ public sealed class ContainerState : IDisposable
         }
         state.Dispose();
         return true;
+    }
+
+    /// <summary>
+    /// The container has exited: its end goes into the lock file, where a `wait` that holds the
+    /// file open reads it even after the directory is gone (--rm). With <paramref name="keep"/> the
+    /// record (spec, logs, exit) stays for `ps -a`, `logs` and `wait`, and the name stays taken;
+    /// the lock is released. Without it everything goes, as on <see cref="Dispose"/>.
+    /// </summary>
+    public void Retire(string exitJson, bool keep)
+    {
+        byte[] line = System.Text.Encoding.UTF8.GetBytes(exitJson + "\n");
+        using (var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(_lockFd, ownsHandle: false))
+        {
+            RandomAccess.Write(handle, line, 0);
+        }
+        if (!keep)
+        {
+            Dispose();
+            return;
+        }
+        WritePrivate(Path.Combine(Dir, ExitFile), exitJson + "\n");
+        RemoveContents(Record);
+        Sys.Close(_lockFd);
+        _lockFd = -1;
     }
 
     public void Dispose()
@@ -147,11 +185,11 @@ public sealed class ContainerState : IDisposable
         RemoveContents();
     }
 
-    private void RemoveContents()
+    private void RemoveContents(string[]? keep = null)
     {
         foreach (var entry in new DirectoryInfo(Dir).EnumerateFileSystemInfos())
         {
-            if (entry.Name == LockFile)
+            if (entry.Name == LockFile || keep?.Contains(entry.Name) == true)
             {
                 continue;
             }
@@ -168,7 +206,8 @@ public sealed class ContainerState : IDisposable
         }
     }
 
-    private static unsafe bool SameFile(int fd, string path)
+    /// <summary>True when <paramref name="fd"/> is the file at <paramref name="path"/> (same device and inode).</summary>
+    internal static unsafe bool SameFile(int fd, string path)
     {
         Tmds.Linux.stat a, b;
         int rc = fstat(fd, &a);

@@ -35,13 +35,17 @@ public static class StateRoot
                 // Being created or half removed; listed with what is known.
             }
             int.TryParse(TryRead(Path.Combine(dir, ContainerState.PidFile)), out int pid);
+            var exit = running ? null : ExitRecord.Parse(TryRead(Path.Combine(dir, ContainerState.ExitFile)));
             result.Add(new ContainerInfo(
                 name,
                 pid,
                 spec is null ? "?" : spec.HostRootImage ? "(host root)" : string.Join(':', spec.Layers),
                 spec is null ? "?" : string.Join(' ', spec.Command),
                 new DirectoryInfo(dir).CreationTimeUtc,
-                running));
+                running,
+                running ? ContainerInfo.RunningStatus : exit is null ? ContainerInfo.StaleStatus : ContainerInfo.ExitedStatus,
+                exit?.ExitCode,
+                spec?.Detached == true));
         }
         return result.OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
     }
@@ -67,7 +71,7 @@ public static class StateRoot
         return layers;
     }
 
-    /// <summary>Removes every container directory no live run holds; returns their names.</summary>
+    /// <summary>Removes every container directory no live run holds (exited records and stale ones); returns their names.</summary>
     public static IReadOnlyList<string> Prune(string root)
     {
         var removed = new List<string>();

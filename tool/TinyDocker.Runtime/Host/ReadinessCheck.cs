@@ -1,0 +1,102 @@
+// Runs in: the host tool (`wait --for`), in the host's namespaces; the tcp probe's own thread
+// alone joins the container's network namespace.
+using System.Globalization;
+using System.Text.RegularExpressions;
+using TinyDocker.Runtime.Interop;
+using TinyDocker.Runtime.State;
+using static Tmds.Linux.LibC;
+
+namespace TinyDocker.Runtime.Host;
+
+/// <summary>
+/// One `wait --for` condition: tcp:PORT (a connect to 127.0.0.1:PORT in the container's network
+/// namespace succeeds), cmd:COMMAND (`/bin/sh -c COMMAND`, exec'd in the container, exits 0) or
+/// log:REGEX (a line of its log matches). Parsed, all of them, before anything is probed.
+/// </summary>
+public abstract record ReadinessCheck(string Text)
+{
+    public static ReadinessCheck Parse(string text)
+    {
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
+        string kind = colon < 0 ? text : text[..colon], value = colon < 0 ? "" : text[(colon + 1)..];
+        return kind switch
+        {
+            "tcp" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port is > 0 and < 65536
+                ? new Tcp(text, port)
+                : throw new TinyDockerException($"invalid readiness check `{text}`: expected tcp:PORT with PORT 1-65535"),
+            "cmd" => value.Length > 0 ? new Cmd(text, value) : throw new TinyDockerException($"invalid readiness check `{text}`: expected cmd:COMMAND"),
+            "log" => new Log(text, Compile(text, value)),
+            _ => throw new TinyDockerException($"unknown readiness check `{text}`: use tcp:PORT, cmd:COMMAND or log:REGEX"),
+        };
+    }
+
+    /// <summary>
+    /// The log is the container's: a backtracking engine could be made to take exponential time on
+    /// a line it wrote. NonBacktracking matches in linear time (no lookarounds, no backreferences).
+    /// </summary>
+    private static Regex Compile(string text, string pattern)
+    {
+        try
+        {
+            return pattern.Length == 0
+                ? throw new TinyDockerException($"invalid readiness check `{text}`: expected log:REGEX")
+                : new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            throw new TinyDockerException($"invalid regex in `{text}`: {e.Message}");
+        }
+    }
+
+    public sealed record Tcp(string Text, int Port) : ReadinessCheck(Text)
+    {
+        /// <summary>
+        /// The connect is made by a thread of this process that joins the container's network
+        /// namespace and nothing else: it stays in the host's mount, PID and user namespaces, runs no
+        /// code of the container's, sends and reads nothing, and ends after the one connect, so the
+        /// container gains no way to the host (it sees a connection from its own 127.0.0.1).
+        /// </summary>
+        public bool Probe(string root, string name)
+        {
+            using var init = NetworkJoin.OpenInit(root, name);
+            bool connected = false;
+            Exception? error = null;
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    Sys.SetNs(init.Value, CLONE_NEWNET);
+                    connected = Sys.TryConnectLoopback(Port, 1000);
+                }
+                catch (Exception e)
+                {
+                    error = e;
+                }
+            }) { IsBackground = true, Name = "tinydocker-tcp-probe" };
+            thread.Start();
+            thread.Join();
+            return error is null ? connected : throw error;
+        }
+    }
+
+    public sealed record Cmd(string Text, string Command) : ReadinessCheck(Text)
+    {
+        /// <summary>As `exec NAME /bin/sh -c COMMAND` with its input and output /dev/null.</summary>
+        public bool Probe(string root, string name)
+        {
+            var container = LiveContainer.Open(root, name);
+            var exec = container.Spec with
+            {
+                Command = ["/bin/sh", "-c", "exec </dev/null >/dev/null 2>&1\n" + Command],
+                Tty = false,
+                Interactive = false,
+            };
+            return ContainerExec.Run(container, exec) == 0;
+        }
+    }
+
+    public sealed record Log(string Text, Regex Pattern) : ReadinessCheck(Text)
+    {
+        public bool Matches(ContainerLog.Entry entry) => Pattern.IsMatch(System.Text.Encoding.UTF8.GetString(entry.Bytes));
+    }
+}
