@@ -30,6 +30,7 @@ ExecCommand.Register(app);
 StopCommand.Register(app);
 KillCommand.Register(app);
 DiffCommand.Register(app);
+PortCommand.Register(app);
 PruneCommand.Register(app);
 ImageCommand.Register(app);
 // exec declares its own options; its usage and examples are given here, beside the other verbs' help.

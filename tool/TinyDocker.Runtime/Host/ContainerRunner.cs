@@ -34,6 +34,12 @@ public static class ContainerRunner
         using var cgroup = Cgroup.Create(spec);
         using var cgroupOnCrash = cgroup is null ? null : LastChance.OnCrash(cgroup);
         PhaseTrace.Mark(Side, cgroup is null ? "no cgroup needed" : "cgroup made");
+        // -p: every listener is bound before any namespace exists, so a port in use fails here with nothing started.
+        using var ports = PortRelay.Open(spec);
+        if (ports is not null)
+        {
+            state.Write(ContainerState.PortsFile, PortSpec.StateText(ports.Published));
+        }
         using var status = new JsonStatus(spec.JsonStatusPath);
         using var terminal = TerminalMode.ForTty(spec.Tty);
         // Once the command runs the init has all its namespaces (the cgroup one it makes itself).
@@ -42,7 +48,9 @@ public static class ContainerRunner
             state.Write(ContainerState.ScratchFile, started.ScratchDir!);
             status.Start(new StartRecord(spec.Name, started.InitPid, NamespaceIds(started.InitPid)));
             PhaseTrace.Mark(Side, "command started");
-        });
+        }, ports is null ? null : [ports.InitEnd]);
+        ports?.InitSpawned();
+        ports?.Start();
         using var containerOnCrash = LastChance.OnCrash(container);
         state.Write(ContainerState.PidFile, container.InitPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         state.Write(ContainerState.SupervisorFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -43,7 +43,9 @@ internal sealed class Supervisor : IDisposable
     /// thread once the command runs; it is a parameter, not a property set afterwards, so that it is
     /// in place before the init can report anything.
     /// </summary>
-    public Supervisor(ContainerSpec spec, string specPath, ICgroup? cgroup, SignalForwarder signals, Action<Supervisor> commandStarted)
+    /// <param name="extraFds">Further descriptors for the init (the port relay's socket), at the given numbers.</param>
+    public Supervisor(ContainerSpec spec, string specPath, ICgroup? cgroup, SignalForwarder signals, Action<Supervisor> commandStarted,
+        IReadOnlyList<(int From, int To)>? extraFds = null)
     {
         _spec = spec;
         _commandStarted = commandStarted;
@@ -58,7 +60,7 @@ internal sealed class Supervisor : IDisposable
             _spawner = NamespaceSpawner.Start(
                 SelfExe.InitArgv(specPath),
                 NamespaceSpawner.NamespaceFlags(newNetwork: spec.Network == NetworkModes.None),
-                [(control.Read, InitProtocol.ControlFd), (report.Write, InitProtocol.ReportFd)]);
+                [(control.Read, InitProtocol.ControlFd), (report.Write, InitProtocol.ReportFd), .. extraFds ?? []]);
             InitPid = _spawner.WaitStarted();
             PhaseTrace.Mark("supervisor", "namespaces unshared, init spawned");
         }

@@ -52,6 +52,12 @@ public sealed record ContainerSpec
     /// <summary>"none": a new network namespace with only loopback; "host": the host's network.</summary>
     public string Network { get; init; } = NetworkModes.None;
 
+    /// <summary>
+    /// -p: host ports relayed by the supervisor to ports on the container's loopback (Host/PortRelay.cs);
+    /// empty with the host's network (nothing to relay).
+    /// </summary>
+    public PortMapping[] Ports { get; init; } = [];
+
     /// <summary>cgroup limits; all null means no cgroup of its own beyond what status reporting needs.</summary>
     public ResourceLimits Limits { get; init; } = new();
 
@@ -106,6 +112,9 @@ public sealed record ContainerSpec
 }
 
 public sealed record Volume(string Source, string Target, bool ReadOnly);
+
+/// <summary>`-p [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp]`: HostPort 0 picks a free port when the listener is made.</summary>
+public sealed record PortMapping(string HostIp, int HostPort, int ContainerPort, string Protocol = "tcp");
 
 public sealed record TmpfsMount(string Target, string Options);
 

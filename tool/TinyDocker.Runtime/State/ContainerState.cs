@@ -11,7 +11,7 @@ namespace TinyDocker.Runtime.State;
 /// </summary>
 public sealed class ContainerState : IDisposable
 {
-    public const string LockFile = "lock", SpecFile = "spec.json", PidFile = "pid", SupervisorFile = "supervisor", ScratchFile = "scratch";
+    public const string LockFile = "lock", SpecFile = "spec.json", PidFile = "pid", SupervisorFile = "supervisor", ScratchFile = "scratch", PortsFile = "ports";
 
     private int _lockFd;
 

@@ -41,7 +41,8 @@ public static class StateRoot
                 spec is null ? "?" : spec.HostRootImage ? "(host root)" : string.Join(':', spec.Layers),
                 spec is null ? "?" : string.Join(' ', spec.Command),
                 new DirectoryInfo(dir).CreationTimeUtc,
-                running));
+                running,
+                PortSpec.Column(PublishedPorts(dir))));
         }
         return result.OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
     }
@@ -85,6 +86,10 @@ public static class StateRoot
         => Directory.Exists(root)
             ? Directory.EnumerateDirectories(root).Where(d => new DirectoryInfo(d).LinkTarget is null)
             : [];
+
+    /// <summary>The ports a container's supervisor bound (-p), as it recorded them; none when it has not yet.</summary>
+    public static IReadOnlyList<PortMapping> PublishedPorts(string containerDir)
+        => PortSpec.FromStateText(TryRead(Path.Combine(containerDir, ContainerState.PortsFile)));
 
     internal static string? TryRead(string path)
     {
