@@ -31,6 +31,7 @@ StopCommand.Register(app);
 KillCommand.Register(app);
 DiffCommand.Register(app);
 PortCommand.Register(app);
+CommitCommand.Register(app);
 PruneCommand.Register(app);
 ImageCommand.Register(app);
 // exec declares its own options; its usage and examples are given here, beside the other verbs' help.

@@ -25,6 +25,7 @@ internal static class RunSpecBuilder
             Name = name,
             Hostname = host,
             Layers = layers,
+            ImageId = image?.Id,
             Command = ImageDefaults.Command(image?.Config, command),
             Env = BuildEnvironment(host, ImageDefaults.Env(image?.Config, EnvFile.Entries(o.EnvFile.Values).Concat(Values(o.Env)).ToList())),
             WorkingDir = o.Workdir.Value() ?? ImageDefaults.WorkingDir(image?.Config, cwd ?? "/"),

@@ -16,6 +16,9 @@ public sealed record ContainerSpec
     /// <summary>Read-only lower layers of the root overlay, newest first. <c>["/"]</c> is the host's root filesystem.</summary>
     public required string[] Layers { get; init; }
 
+    /// <summary>The stored image the layers are (what `commit` builds on); null for the host's root or a directory image.</summary>
+    public string? ImageId { get; init; }
+
     /// <summary>The command and its arguments; a first word without a slash is looked up in the container's PATH.</summary>
     public required string[] Command { get; init; }
 
