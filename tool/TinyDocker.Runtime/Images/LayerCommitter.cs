@@ -168,6 +168,11 @@ internal sealed class LayerCommitter
 
     private static string Text(byte[] raw, string context)
     {
+        if (raw.AsSpan().Contains((byte)'\n'))
+        {
+            // Legal in a PAX record, but .NET's tar reader (this store's importer) refuses it: the layer could not be read back.
+            throw new TinyDockerException($"`/{context}{Encoding.UTF8.GetString(raw).Replace('\n', '?')}` has a newline in its name: a layer here cannot hold it");
+        }
         try
         {
             return StrictUtf8.GetString(raw);
