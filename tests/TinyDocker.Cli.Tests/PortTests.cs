@@ -230,6 +230,27 @@ public sealed class PortTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Equal("WARNING: Published ports are discarded when using host network mode\n", r.Stderr);
     }
 
+    /// <summary>The real service: Debian's PostgreSQL 15 (host root as the image), initdb then postgres, psql from the host.</summary>
+    [RootFact]
+    public void PostgreSQL_answers_psql_on_the_host_through_a_published_port()
+    {
+        const string Bin = "/usr/lib/postgresql/15/bin";
+        Assert.True(File.Exists($"{Bin}/postgres"), "postgresql-15 is missing: run scripts/install-deps.sh");
+        var run = _tool.Start("run", "--no-cwd", "-p", "0:5432", "-u", "postgres", "pg", "sh", "-c",
+            $"{Bin}/initdb -D /tmp/pgdata -A trust -U postgres >/dev/null && exec {Bin}/postgres -D /tmp/pgdata -k /tmp -c listen_addresses=127.0.0.1");
+        string? line;
+        while ((line = run.StandardError.ReadLine()) is not null && !line.Contains("ready to accept connections", StringComparison.Ordinal))
+        {
+        }
+        Assert.NotNull(line);
+        int port = int.Parse(_tool.Run("port", "pg", "5432").Stdout.Trim().Split(':')[1]);
+
+        var psql = Shell.Run("psql", ["-h", "127.0.0.1", "-p", port.ToString(), "-U", "postgres", "-tAc", "select 40 + 2"]);
+
+        Assert.Equal("42\n", psql.Stdout);
+        Stop(run);
+    }
+
     private static long Rss(int pid)
         => long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
