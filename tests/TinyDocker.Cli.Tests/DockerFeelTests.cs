@@ -9,7 +9,7 @@ public sealed partial class DockerFeelTests : IClassFixture<BusyboxImage>, IDisp
 {
     private static readonly string[][] Verbs =
     [
-        ["run"], ["ps"], ["exec"], ["stop"], ["kill"], ["diff"], ["prune"],
+        ["run"], ["ps"], ["exec"], ["stop"], ["kill"], ["diff"], ["port"], ["commit"], ["prune"],
         ["image"], ["image", "import"], ["image", "pull"], ["image", "ls"], ["image", "inspect"], ["image", "rm"], ["image", "prune"],
     ];
 

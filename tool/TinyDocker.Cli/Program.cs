@@ -34,6 +34,8 @@ ExecCommand.Register(app);
 StopCommand.Register(app);
 KillCommand.Register(app);
 DiffCommand.Register(app);
+PortCommand.Register(app);
+CommitCommand.Register(app);
 PruneCommand.Register(app);
 RmCommand.Register(app);
 LogsCommand.Register(app);

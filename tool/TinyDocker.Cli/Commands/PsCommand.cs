@@ -37,12 +37,12 @@ internal static class PsCommand
         var rows = containers.Select(c => new[]
         {
             c.Name, c.Pid == 0 ? "-" : c.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            c.ExitCode is { } code ? $"exited ({code})" : c.Status, c.Image, c.Command,
-        }).Prepend(["NAME", "PID", "STATUS", "IMAGE", "COMMAND"]).ToList();
-        int[] widths = Enumerable.Range(0, 5).Select(i => rows.Max(r => r[i].Length)).ToArray();
+            c.ExitCode is { } code ? $"exited ({code})" : c.Status, c.Image, c.Ports, c.Command,
+        }).Prepend(["NAME", "PID", "STATUS", "IMAGE", "PORTS", "COMMAND"]).ToList();
+        int[] widths = Enumerable.Range(0, 6).Select(i => rows.Max(r => r[i].Length)).ToArray();
         foreach (var row in rows)
         {
-            Console.WriteLine(string.Join("  ", row.Select((cell, i) => i == 4 ? cell : cell.PadRight(widths[i]))).TrimEnd());
+            Console.WriteLine(string.Join("  ", row.Select((cell, i) => i == 5 ? cell : cell.PadRight(widths[i]))).TrimEnd());
         }
     }
 }

@@ -15,7 +15,8 @@ internal static class RunCommand
     {
         CliHelp.Describe(cmd, "Run a command in a new throwaway container.", "[options] NAME COMMAND [ARG...]",
             "run ci1 ./tests.sh",
-            "run --image busybox:1.36 -e GREETING=hi -v ./data:/data:ro t1 sh -c 'echo $GREETING'");
+            "run --image busybox:1.36 -e GREETING=hi -v ./data:/data:ro t1 sh -c 'echo $GREETING'",
+            "run --image busybox:1.36 -p 0:80 web httpd -f -p 127.0.0.1:80");
         cmd.ExtendedHelpText = """
 
             Options end at NAME: everything after it is the command and its arguments, passed untouched.

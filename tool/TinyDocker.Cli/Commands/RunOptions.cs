@@ -26,6 +26,7 @@ internal sealed class RunOptions(CommandLineApplication cmd)
     public CommandOption ReadOnly { get; } = cmd.Flag("--read-only", "Make the root filesystem read-only (except /tmp, /dev/shm, tmpfs mounts and rw volumes).");
     public CommandOption CopyOut { get; } = cmd.Value("--copy-out", "CONTAINER:HOST", "Copy a path out after the command exits, however it exits (repeatable).", repeatable: true);
     public CommandOption Network { get; } = cmd.Value("--network", "none|host|container:NAME", "none (default: a new network namespace with only loopback), host, or container:NAME (join a running container's: 127.0.0.1 reaches its servers).");
+    public CommandOption Publish { get; } = cmd.Value("-p|--publish", "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp]", "Relay a host port (HOSTIP default 127.0.0.1; HOSTPORT 0 picks a free one, see `port`) to 127.0.0.1:CONTAINERPORT in the container (repeatable).", repeatable: true);
     public CommandOption Memory { get; } = cmd.Value("-m|--memory", "SIZE", "Memory limit, e.g. 512m or 1g; exceeding it gets the process OOM-killed (exit 137).");
     public CommandOption MemorySwap { get; } = cmd.Value("--memory-swap", "SIZE", "Memory plus swap limit (needs --memory).");
     public CommandOption PidsLimit { get; } = cmd.Value("--pids-limit", "N", "Most processes and threads at once.");

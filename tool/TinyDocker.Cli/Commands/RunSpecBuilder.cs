@@ -29,6 +29,7 @@ internal static class RunSpecBuilder
             Name = name,
             Hostname = host,
             Layers = layers,
+            ImageId = image?.Id,
             Command = ImageDefaults.Command(image?.Config, command),
             Env = BuildEnvironment(host, ImageDefaults.Env(image?.Config, EnvFile.Entries(o.EnvFile.Values).Concat(Values(o.Env)).ToList())),
             WorkingDir = o.Workdir.Value() ?? ImageDefaults.WorkingDir(image?.Config, cwd ?? "/"),
@@ -41,6 +42,7 @@ internal static class RunSpecBuilder
             CopyOut = Values(o.CopyOut).Select(ParseCopyOut).ToArray(),
             User = (o.User.Value() ?? image?.Config.User) is { } user ? UserLookup.Resolve(user, layers) : null,
             Network = o.Network.Value() ?? NetworkModes.None,
+            Ports = PublishedPorts(o),
             Limits = new ResourceLimits
             {
                 MemoryBytes = o.Memory.Value() is { } m ? Sizes.Parse(m, "memory limit") : null,
@@ -61,6 +63,21 @@ internal static class RunSpecBuilder
             Interactive = o.Interactive.HasValue(),
             Seccomp = Values(o.SecurityOpt).Aggregate(SeccompModes.Default, (_, opt) => ParseSecurityOpt(opt)),
         };
+    }
+
+    /// <summary>
+    /// -p, parsed; with --network host there is nothing to relay (the container's ports are the
+    /// host's), so, as docker does, they are dropped with a warning.
+    /// </summary>
+    private static PortMapping[] PublishedPorts(RunOptions o)
+    {
+        var ports = Values(o.Publish).Select(PortSpec.Parse).ToArray();
+        if (ports.Length > 0 && o.Network.Value() == NetworkModes.Host)
+        {
+            Console.Error.WriteLine("WARNING: Published ports are discarded when using host network mode");
+            return [];
+        }
+        return ports;
     }
 
     /// <summary>docker's spelling: seccomp=unconfined (seccomp:unconfined is accepted too).</summary>

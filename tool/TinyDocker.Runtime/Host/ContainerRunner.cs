@@ -44,6 +44,12 @@ public static class ContainerRunner
         using var cgroup = Cgroup.Create(spec);
         using var cgroupOnCrash = cgroup is null ? null : LastChance.OnCrash(cgroup);
         PhaseTrace.Mark(Side, cgroup is null ? "no cgroup needed" : "cgroup made");
+        // -p: every listener is bound before any namespace exists, so a port in use fails here with nothing started.
+        using var ports = PortRelay.Open(spec);
+        if (ports is not null)
+        {
+            state.Write(ContainerState.PortsFile, PortSpec.StateText(ports.Published));
+        }
         using var status = new JsonStatus(spec.JsonStatusPath);
         using var terminal = TerminalMode.ForTty(spec.Tty);
         using var network = NetworkJoin.Open(spec);
@@ -59,7 +65,9 @@ public static class ContainerRunner
                 WritePids(state, started.InitPid);
                 detached.Started();
             }
-        }, log?.InitStdio, network?.Value ?? -1);
+        }, log?.InitStdio, network?.Value ?? -1, ports is null ? null : [ports.InitEnd]);
+        ports?.InitSpawned();
+        ports?.Start();
         using var containerOnCrash = LastChance.OnCrash(container);
         log?.StartReading();
         using var owner = detached?.OwnerPidfd is { } ownerFd ? OwnerWatch.Start(ownerFd, container.OwnerGone) : null;

@@ -20,6 +20,9 @@ namespace TinyDocker.Runtime.Host;
 /// </code>
 ///
 /// Control is a pipe the supervisor writes (fd 3 in init); Report one the init writes (fd 4).
+/// With published ports (-p), fd 5 is a SOCK_SEQPACKET socket pair: for each SocketRequest byte
+/// the init answers SocketReply with a new TCP socket of the container's network namespace
+/// attached (SCM_RIGHTS), which the supervisor connects and relays (Host/PortRelay.cs).
 /// SCRATCHFD is the init's descriptor of the container's scratch tmpfs (upper layers): the host
 /// reaches the upper layer through /proc/INIT/fd/SCRATCHFD after the old root is gone.
 /// Both ends in the init are close-on-exec: the command inherits neither. If the supervisor
@@ -27,7 +30,9 @@ namespace TinyDocker.Runtime.Host;
 /// </summary>
 public static class InitProtocol
 {
-    public const int ControlFd = 3, ReportFd = 4;
+    public const int ControlFd = 3, ReportFd = 4, PortFd = 5;
+
+    public const byte SocketRequest = (byte)'S', SocketReply = (byte)'s', SocketRefused = (byte)'E';
 
     public const char Go = 'G', KillAll = 'K', Exit = 'X';
 

@@ -62,9 +62,10 @@ internal sealed class Supervisor : IDisposable
     /// in place before the init can report anything.
     /// </summary>
     /// <paramref name="stdio"/>: descriptors the init gets as 1 and 2 instead of the tool's (-d: the log);
-    /// <paramref name="joinNetwork"/>: a pidfd whose network namespace it joins, or -1.
+    /// <paramref name="joinNetwork"/>: a pidfd whose network namespace it joins, or -1;
+    /// <paramref name="extraFds"/>: further descriptors for the init (the port relay's socket), at the given numbers.
     public Supervisor(ContainerSpec spec, string specPath, ICgroup? cgroup, SignalForwarder signals, Action<Supervisor> commandStarted,
-        IReadOnlyList<(int From, int To)>? stdio = null, int joinNetwork = -1)
+        IReadOnlyList<(int From, int To)>? stdio = null, int joinNetwork = -1, IReadOnlyList<(int From, int To)>? extraFds = null)
     {
         _spec = spec;
         _commandStarted = commandStarted;
@@ -79,7 +80,7 @@ internal sealed class Supervisor : IDisposable
             _spawner = NamespaceSpawner.Start(
                 SelfExe.InitArgv(specPath),
                 NamespaceSpawner.NamespaceFlags(newNetwork: spec.Network == NetworkModes.None),
-                [.. stdio ?? [], (control.Read, InitProtocol.ControlFd), (report.Write, InitProtocol.ReportFd)], joinNetwork);
+                [.. stdio ?? [], (control.Read, InitProtocol.ControlFd), (report.Write, InitProtocol.ReportFd), .. extraFds ?? []], joinNetwork);
             InitPid = _spawner.WaitStarted();
             PhaseTrace.Mark("supervisor", "namespaces unshared, init spawned");
         }

@@ -1,7 +1,8 @@
 namespace TinyDocker.Runtime.Images;
 
 /// <summary>What `run --image X` stands on: overlay lower directories, newest first, and the image's run defaults.</summary>
-public sealed record ResolvedImage(string[] Layers, ImageConfig Config);
+/// <param name="Id">The stored image's id; null for a directory used in place.</param>
+public sealed record ResolvedImage(string[] Layers, ImageConfig Config, string? Id = null);
 
 /// <summary>
 /// The one place `--image X` is given meaning: an existing directory is used in place as the only
@@ -61,7 +62,8 @@ public static class ImageResolver
         store.PinForThisProcess(record.Layers.Select(Digest.Parse));
         return new ResolvedImage(
             record.Layers.Reverse().Select(l => store.LayerPath(Digest.Parse(l))).ToArray(),
-            record.Config);
+            record.Config,
+            record.Id);
     }
 
     private static TinyDockerException NotFound(string image, ImageStore store)

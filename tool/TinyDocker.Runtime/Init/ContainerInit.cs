@@ -55,6 +55,7 @@ public static class ContainerInit
             var plan = MountPlanner.Plan(spec, CgroupHierarchies.FromMountInfo(File.ReadAllText("/proc/self/mountinfo")));
             var confinement = new Confinement(spec);
             reaper.StartControl();
+            PortSockets.Start(spec.Ports.Length > 0);
             // Everything up to the pivot, then the command looked up under the new root, then the pivot.
             MountApplier.Apply(plan.Take(plan.Count - 1).ToList(), root);
             PhaseTrace.Mark(Side, $"{plan.Count - 1} mount operations applied");

@@ -16,6 +16,9 @@ public sealed record ContainerSpec
     /// <summary>Read-only lower layers of the root overlay, newest first. <c>["/"]</c> is the host's root filesystem.</summary>
     public required string[] Layers { get; init; }
 
+    /// <summary>The stored image the layers are (what `commit` builds on); null for the host's root or a directory image.</summary>
+    public string? ImageId { get; init; }
+
     /// <summary>The command and its arguments; a first word without a slash is looked up in the container's PATH.</summary>
     public required string[] Command { get; init; }
 
@@ -51,6 +54,12 @@ public sealed record ContainerSpec
 
     /// <summary>"none": a new network namespace with only loopback; "host": the host's network; "container:NAME": NAME's.</summary>
     public string Network { get; init; } = NetworkModes.None;
+
+    /// <summary>
+    /// -p: host ports relayed by the supervisor to ports on the container's loopback (Host/PortRelay.cs);
+    /// empty with the host's network (nothing to relay).
+    /// </summary>
+    public PortMapping[] Ports { get; init; } = [];
 
     /// <summary>cgroup limits; all null means no cgroup of its own beyond what status reporting needs.</summary>
     public ResourceLimits Limits { get; init; } = new();
@@ -118,6 +127,9 @@ public sealed record ContainerSpec
 }
 
 public sealed record Volume(string Source, string Target, bool ReadOnly);
+
+/// <summary>`-p [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp]`: HostPort 0 picks a free port when the listener is made.</summary>
+public sealed record PortMapping(string HostIp, int HostPort, int ContainerPort, string Protocol = "tcp");
 
 public sealed record TmpfsMount(string Target, string Options);
 

@@ -11,7 +11,7 @@ namespace TinyDocker.Runtime.State;
 /// </summary>
 public sealed class ContainerState : IDisposable
 {
-    public const string LockFile = "lock", SpecFile = "spec.json", PidFile = "pid", SupervisorFile = "supervisor", ScratchFile = "scratch";
+    public const string LockFile = "lock", SpecFile = "spec.json", PidFile = "pid", SupervisorFile = "supervisor", ScratchFile = "scratch", PortsFile = "ports";
 
     /// <summary>The end of an exited detached container kept until `rm` or `prune` (docs/services.md).</summary>
     public const string ExitFile = "exit.json";

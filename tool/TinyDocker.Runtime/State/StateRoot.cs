@@ -45,7 +45,8 @@ public static class StateRoot
                 running,
                 running ? ContainerInfo.RunningStatus : exit is null ? ContainerInfo.StaleStatus : ContainerInfo.ExitedStatus,
                 exit?.ExitCode,
-                spec?.Detached == true));
+                spec?.Detached == true,
+                PortSpec.Column(PublishedPorts(dir))));
         }
         return result.OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
     }
@@ -89,6 +90,10 @@ public static class StateRoot
         => Directory.Exists(root)
             ? Directory.EnumerateDirectories(root).Where(d => new DirectoryInfo(d).LinkTarget is null)
             : [];
+
+    /// <summary>The ports a container's supervisor bound (-p), as it recorded them; none when it has not yet.</summary>
+    public static IReadOnlyList<PortMapping> PublishedPorts(string containerDir)
+        => PortSpec.FromStateText(TryRead(Path.Combine(containerDir, ContainerState.PortsFile)));
 
     internal static string? TryRead(string path)
     {
