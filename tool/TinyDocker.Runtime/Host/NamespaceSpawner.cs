@@ -1,6 +1,7 @@
 // Runs in: the host tool (the supervisor). One dedicated thread per container leaves the
 // host's namespaces and starts the container's init; see docs/architecture.md.
 using TinyDocker.Runtime.Interop;
+using TinyDocker.Runtime.Rootless;
 using static Tmds.Linux.LibC;
 
 namespace TinyDocker.Runtime.Host;
@@ -11,6 +12,9 @@ namespace TinyDocker.Runtime.Host;
 /// dedicated thread unshares, spawns the init (which becomes PID 1), and then waits for it.
 /// It must outlive the init: the init's parent-death signal fires when this thread ends.
 /// The cgroup namespace is left to the init, which unshares it once it is in its cgroup.
+/// Rootless, the thread unshares nothing: it spawns the first step (Rootless/FirstStep.cs), which
+/// makes the user namespace and the others inside it and forks the init; the pid this class
+/// knows and waits for is then the first step's, and the init reports its own.
 /// </summary>
 internal sealed class NamespaceSpawner
 {
@@ -38,10 +42,11 @@ internal sealed class NamespaceSpawner
     public ResourceUsage Usage => _usage;
 
     /// <summary>Starts the thread; <paramref name="fds"/> are handed to the init at the given numbers.</summary>
-    public static NamespaceSpawner Start(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds)
+    /// <param name="userNamespace">Rootless: the map of the user namespace the first step makes; null for rootful.</param>
+    public static NamespaceSpawner Start(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds, IdMap? userNamespace = null)
     {
         var spawner = new NamespaceSpawner();
-        var thread = new Thread(() => spawner.Run(initArgv, flags, fds))
+        var thread = new Thread(() => spawner.Run(initArgv, flags, fds, userNamespace))
         {
             Name = "tinydocker-namespaces",
             IsBackground = true,
@@ -60,12 +65,19 @@ internal sealed class NamespaceSpawner
     /// <summary>Blocks until the init exits, at most <paramref name="timeout"/>.</summary>
     public bool WaitExited(TimeSpan timeout) => _exited.Wait(timeout);
 
-    private void Run(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds)
+    private void Run(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds, IdMap? userNamespace)
     {
         int pid;
         try
         {
-            Sys.Unshare(flags);
+            if (userNamespace is not null)
+            {
+                initArgv = FirstStep.RunArgv(userNamespace, (flags & CLONE_NEWNET) != 0, initArgv);
+            }
+            else
+            {
+                Sys.Unshare(flags);
+            }
             // The init is the container's PID 1: with CAP_SYS_PTRACE (--privileged) the command can
             // read its /proc/1/environ, so it gets no more of the host's environment than a helper.
             pid = Sys.Spawn(initArgv[0], initArgv, SelfExe.HelperEnvironment(), fds, out int errno);

@@ -23,6 +23,9 @@ public static class ContainerInit
             Sys.SetParentDeathSignal(SIGKILL);
             Sys.SetCloseOnExec(InitProtocol.ControlFd);
             Sys.SetCloseOnExec(InitProtocol.ReportFd);
+            // The host's /proc is still mounted: its "self" names this process by its host pid.
+            Sys.WriteAll(InitProtocol.ReportFd, InitProtocol.InitLine(int.Parse(
+                new FileInfo("/proc/self").LinkTarget ?? "0", System.Globalization.CultureInfo.InvariantCulture)));
             // The main thread takes the command's credentials before spawning it; without this the
             // command could then open /proc/1/mem and /proc/1/fd of its init, whose other threads keep root.
             Sys.SetNotDumpable();

@@ -98,6 +98,12 @@ public sealed record ContainerSpec
     /// <summary>-i: with -t, the host's stdin is relayed to the pseudo-terminal (without -t stdin is always passed through).</summary>
     public bool Interactive { get; init; }
 
+    /// <summary>
+    /// The container gets a user namespace of its own in which the caller is root (the caller is
+    /// not root, or TINYDOCKER_ROOTLESS=1 asked for it): see docs/rootless.md.
+    /// </summary>
+    public bool Rootless { get; init; }
+
     /// <summary>This container's state directory on the host.</summary>
     public string StateDir => Path.Combine(StateRoot, Name);
 

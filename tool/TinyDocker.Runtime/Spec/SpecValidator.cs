@@ -32,6 +32,7 @@ public static partial class SpecValidator
             .Select(c => $"invalid copy-out `{c.ContainerPath}:{c.HostPath}`: expected /CONTAINER/PATH:HOST_PATH")),
         ("network", s => s.Network is NetworkModes.None or NetworkModes.Host ? [] : [$"unknown network mode `{s.Network}`: use none or host"]),
         ("limits", CheckLimits),
+        ("rootless-limits", s => s.Rootless && s.Limits.Any ? [RootlessLimits] : []),
         ("timeout", s => s.Timeout is { } t && (t <= TimeSpan.Zero || t > Durations.Max)
             ? [$"the timeout must be above 0 and at most {Durations.Format(Durations.Max)}"] : []),
         ("capabilities", s => s.Capabilities.Where(c => !Security.Capabilities.Names.Contains(c)).Select(c => $"unknown capability `{c}`")),
@@ -42,6 +43,10 @@ public static partial class SpecValidator
         ("user", s => s.User is { } u && (u.Uid == UserLookup.Unchanged || u.Gid == UserLookup.Unchanged)
             ? ["uid and gid must be below 4294967295 (to the kernel -1 means unchanged)"] : []),
     ];
+
+    /// <summary>Why a rootless run refuses --memory, --pids-limit and --cpus, and how to get them.</summary>
+    public const string RootlessLimits = "--memory, --pids-limit and --cpus need a cgroup, which a rootless container does not get "
+        + "(only root may create cgroups here; cgroup v2 delegation to a systemd user session is not used yet): run as root for limits";
 
     /// <summary>True for a container name as `run` takes it (no slash, no dot-dot, no trailing newline).</summary>
     public static bool IsValidName(string name) => NameRegex().IsMatch(name);
