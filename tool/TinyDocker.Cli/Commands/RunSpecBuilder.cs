@@ -30,7 +30,7 @@ internal static class RunSpecBuilder
             WorkingDir = o.Workdir.Value() ?? ImageDefaults.WorkingDir(image?.Config, cwd ?? "/"),
             SharedDir = cwd,
             StateRoot = StateRoot.Current,
-            Rootless = TinyDocker.Runtime.Rootless.RootlessMode.Active,
+            UserNamespace = TinyDocker.Runtime.Rootless.RootlessMode.Active ? TinyDocker.Runtime.Rootless.IdMap.ForCaller() : null,
             DataRoot = DataRoot.Current,
             Volumes = Values(o.Volume).Select(ParseVolume).ToArray(),
             Tmpfs = Values(o.Tmpfs).Select(ParseTmpfs).ToArray(),

@@ -59,7 +59,7 @@ internal sealed class Supervisor : IDisposable
                 SelfExe.InitArgv(specPath),
                 NamespaceSpawner.NamespaceFlags(newNetwork: spec.Network == NetworkModes.None),
                 [(control.Read, InitProtocol.ControlFd), (report.Write, InitProtocol.ReportFd)],
-                spec.Rootless ? Rootless.IdMap.ForCaller() : null);
+                spec.UserNamespace);
             _spawner.WaitStarted();
         }
         finally

@@ -53,8 +53,17 @@ public static class MountPlanner
         ops.AddRange(Proc());
         ops.AddRange(Dev());
         ops.Add(new MakeDir("/sys", true));
-        ops.Add(new MountFs("sysfs", "sysfs", "/sys", true, Nsde | (spec.Privileged ? MountFlags.None : MountFlags.ReadOnly), null));
-        ops.AddRange(Cgroups(cgroups ?? [], readOnly: !spec.Privileged));
+        if (spec.Rootless && spec.Network == NetworkModes.Host)
+        {
+            // sysfs may be mounted only by a user namespace that owns the network namespace: with
+            // the host's network a rootless container gets the host's /sys, read-only (as podman).
+            ops.Add(new BindMount("/sys", "/sys", ReadOnly: true, NoDev: true));
+        }
+        else
+        {
+            ops.Add(new MountFs("sysfs", "sysfs", "/sys", true, Nsde | (spec.Privileged ? MountFlags.None : MountFlags.ReadOnly), null));
+            ops.AddRange(Cgroups(cgroups ?? [], readOnly: !spec.Privileged));
+        }
         if (!spec.Privileged)
         {
             ops.AddRange(ReadOnlyPaths.Select(p => new ReadOnlyPath(p)));

@@ -31,13 +31,15 @@ internal static class FirstStep
 
     /// <summary>
     /// The argv that starts <paramref name="helperArgv"/> in the user namespace of process
-    /// <paramref name="initPid"/>, as root there; the helper joins the other namespaces itself.
+    /// <paramref name="initPid"/>; the helper joins the other namespaces itself. The caller's own
+    /// ids are kept (nsenter's setgroups would fail where the namespace denies it): the caller's
+    /// uid is the one root inside maps to, so the helper is root there.
     /// </summary>
     public static string[] ExecArgv(int initPid, IReadOnlyList<string> helperArgv)
     {
         var argv = new List<string>
         {
-            Find(Nsenter), $"--target={initPid.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "--user", "--",
+            Find(Nsenter), $"--target={initPid.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "--user", "--preserve-credentials", "--",
         };
         argv.AddRange(helperArgv);
         return [.. argv];

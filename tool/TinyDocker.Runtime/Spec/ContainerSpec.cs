@@ -99,10 +99,13 @@ public sealed record ContainerSpec
     public bool Interactive { get; init; }
 
     /// <summary>
-    /// The container gets a user namespace of its own in which the caller is root (the caller is
-    /// not root, or TINYDOCKER_ROOTLESS=1 asked for it): see docs/rootless.md.
+    /// Rootless: the ids of the user namespace the container gets, in which the caller is root (the
+    /// caller is not root, or TINYDOCKER_ROOTLESS=1 asked for it; see docs/rootless.md). Null: rootful.
     /// </summary>
-    public bool Rootless { get; init; }
+    public Rootless.IdMap? UserNamespace { get; init; }
+
+    /// <summary>True when the container gets a user namespace of its own (<see cref="UserNamespace"/>).</summary>
+    public bool Rootless => UserNamespace is not null;
 
     /// <summary>This container's state directory on the host.</summary>
     public string StateDir => Path.Combine(StateRoot, Name);

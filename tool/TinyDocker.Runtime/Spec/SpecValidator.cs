@@ -33,6 +33,7 @@ public static partial class SpecValidator
         ("network", s => s.Network is NetworkModes.None or NetworkModes.Host ? [] : [$"unknown network mode `{s.Network}`: use none or host"]),
         ("limits", CheckLimits),
         ("rootless-limits", s => s.Rootless && s.Limits.Any ? [RootlessLimits] : []),
+        ("rootless-user", CheckRootlessUser),
         ("timeout", s => s.Timeout is { } t && (t <= TimeSpan.Zero || t > Durations.Max)
             ? [$"the timeout must be above 0 and at most {Durations.Format(Durations.Max)}"] : []),
         ("capabilities", s => s.Capabilities.Where(c => !Security.Capabilities.Names.Contains(c)).Select(c => $"unknown capability `{c}`")),
@@ -47,6 +48,22 @@ public static partial class SpecValidator
     /// <summary>Why a rootless run refuses --memory, --pids-limit and --cpus, and how to get them.</summary>
     public const string RootlessLimits = "--memory, --pids-limit and --cpus need a cgroup, which a rootless container does not get "
         + "(only root may create cgroups here; cgroup v2 delegation to a systemd user session is not used yet): run as root for limits";
+
+    private static IEnumerable<string> CheckRootlessUser(ContainerSpec s)
+    {
+        if (s.UserNamespace is not { } map || s.User is not { } u || (u.Uid == 0 && u.Gid == 0))
+        {
+            return [];
+        }
+        if (!map.IsFull)
+        {
+            return [$"user {u.Uid}:{u.Gid} does not exist in this rootless container: without ranges for this user in /etc/subuid and /etc/subgid "
+                + "(and newuidmap/newgidmap, Debian's uidmap package) only root is mapped; as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER"];
+        }
+        return u.Uid > map.Users!.Count || u.Gid > map.Groups!.Count
+            ? [$"user {u.Uid}:{u.Gid} is outside this rootless container's ids (0 to {Math.Min(map.Users!.Count, map.Groups!.Count)}, from /etc/subuid and /etc/subgid)"]
+            : [];
+    }
 
     /// <summary>True for a container name as `run` takes it (no slash, no dot-dot, no trailing newline).</summary>
     public static bool IsValidName(string name) => NameRegex().IsMatch(name);
