@@ -32,7 +32,10 @@ public static class MountPlanner
 
     /// <param name="cgroups">The host's cgroup hierarchies, mounted again (namespaced) under /sys/fs/cgroup.</param>
     /// <param name="canonical">Resolves a host path's symlinks (the one lookup planning makes; realpath by default).</param>
-    public static IReadOnlyList<MountOp> Plan(ContainerSpec spec, IReadOnlyList<CgroupHierarchy>? cgroups = null, Func<string, string>? canonical = null)
+    /// <param name="hostMountPoints">Rootless with the host's root as image: the host's mount points (default: this process's mountinfo).</param>
+    /// <param name="hostEntries">Rootless with the host's root as image: a host directory's entries (default: the host's own).</param>
+    public static IReadOnlyList<MountOp> Plan(ContainerSpec spec, IReadOnlyList<CgroupHierarchy>? cgroups = null, Func<string, string>? canonical = null,
+        IReadOnlySet<string>? hostMountPoints = null, Func<string, IEnumerable<HostEntry>>? hostEntries = null)
     {
         // Without --privileged no filesystem the command can write to honours device nodes.
         var rootFlags = spec.Privileged ? MountFlags.None : MountFlags.NoDev;
@@ -47,9 +50,16 @@ public static class MountPlanner
             new MakeDir($"{rw}/upper", false),
             new MakeDir($"{rw}/work", false),
             new MakeDir(root, false),
-            new MountFs("overlay", "overlay", root, false, rootFlags,
-                OverlayData(spec.Layers, $"{rw}/upper", $"{rw}/work")),
         };
+        if (spec.Rootless && spec.HostRootImage)
+        {
+            ops.AddRange(HostRootSplit.Plan(root, rw, rootFlags,
+                hostMountPoints ?? HostRootSplit.MountPoints(File.ReadAllText("/proc/self/mountinfo")), hostEntries ?? HostRootSplit.HostEntries));
+        }
+        else
+        {
+            ops.Add(new MountFs("overlay", "overlay", root, false, rootFlags, OverlayData(spec.Layers, $"{rw}/upper", $"{rw}/work")));
+        }
         ops.AddRange(Proc());
         ops.AddRange(Dev());
         ops.Add(new MakeDir("/sys", true));
