@@ -35,6 +35,13 @@ public static class InitProtocol
 {
     public const int ControlFd = 3, ReportFd = 4;
 
+    /// <summary>
+    /// Rootless: the init's stderr as its first step receives it; the first step's own fd 2 is a
+    /// pipe the supervisor reads only when the container fails to start (util-linux unshare 2.38
+    /// writes a spurious line whenever its child is killed), and the init moves this one to fd 2.
+    /// </summary>
+    public const int StderrFd = 5;
+
     public const char Go = 'G', KillAll = 'K', Exit = 'X';
 
     public const string Started = "started", Exited = "exited", Init = "init";

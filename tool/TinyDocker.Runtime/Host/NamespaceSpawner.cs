@@ -26,6 +26,7 @@ internal sealed class NamespaceSpawner
     private int _pid;
     private int _status;
     private ResourceUsage _usage;
+    private int _firstStepErrors = -1;
 
     public static int NamespaceFlags(bool newNetwork)
         => CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | (newNetwork ? CLONE_NEWNET : 0);
@@ -73,6 +74,16 @@ internal sealed class NamespaceSpawner
             if (userNamespace is not null)
             {
                 initArgv = FirstStep.RunArgv(userNamespace, (flags & CLONE_NEWNET) != 0, initArgv);
+                var errors = Sys.Pipe();
+                _firstStepErrors = errors.Read;
+                fds = [.. fds, (2, InitProtocol.StderrFd), (errors.Write, 2)];
+                pid = Sys.Spawn(initArgv[0], initArgv, SelfExe.HelperEnvironment(), fds, out int spawnErrno);
+                Sys.Close(errors.Write);
+                if (pid < 0)
+                {
+                    throw new SyscallException("posix_spawn", initArgv[0], spawnErrno);
+                }
+                goto spawned;
             }
             else
             {
@@ -85,6 +96,7 @@ internal sealed class NamespaceSpawner
             {
                 throw new SyscallException("posix_spawn", initArgv[0], errno);
             }
+        spawned:;
         }
         catch (Exception e)
         {
@@ -96,5 +108,20 @@ internal sealed class NamespaceSpawner
         _started.Set();
         Sys.Wait(pid, out _status, out _usage);
         _exited.Set();
+    }
+
+    /// <summary>Rootless: what the first step wrote to its stderr (read once it has exited); empty otherwise.</summary>
+    public string FirstStepErrors()
+    {
+        if (_firstStepErrors < 0 || !HasExited)
+        {
+            return "";
+        }
+        var lines = new List<string>();
+        while (Sys.ReadLine(_firstStepErrors) is { } line && lines.Count < 5)
+        {
+            lines.Add(line.Trim());
+        }
+        return string.Join("; ", lines);
     }
 }

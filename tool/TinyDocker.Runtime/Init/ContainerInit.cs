@@ -21,6 +21,7 @@ public static class ContainerInit
         {
             // First: die with the supervisor's thread. Then wait for its go (EOF: it died already).
             Sys.SetParentDeathSignal(SIGKILL);
+
             Sys.SetCloseOnExec(InitProtocol.ControlFd);
             Sys.SetCloseOnExec(InitProtocol.ReportFd);
             // The host's /proc is still mounted: its "self" names this process by its host pid.
@@ -32,6 +33,10 @@ public static class ContainerInit
             // Whatever else the tool inherited without O_CLOEXEC must not reach the command.
             Sys.CloseOnExecFrom(3);
             var spec = SpecJson.Read(specPath);
+            if (spec.Rootless)
+            {
+                Sys.MoveDescriptor(InitProtocol.StderrFd, 2); // the real stderr (Host/InitProtocol.cs)
+            }
             if (spec.DebugSince is { } since)
             {
                 PhaseTrace.Enable(since);
