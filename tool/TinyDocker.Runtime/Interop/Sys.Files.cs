@@ -99,6 +99,22 @@ internal static unsafe partial class Sys
         return (uint)st.st_mode & S_IFMT;
     }
 
+    /// <summary>The type bits, permission bits and owner of <paramref name="path"/>, without following a final symlink; null when missing.</summary>
+    public static (uint Type, uint Permissions, uint Uid)? LstatOwner(string path)
+    {
+        Tmds.Linux.stat st;
+        byte[] p = Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* pp = p)
+        {
+            if (Tmds.Linux.LibC.lstat(pp, &st) != 0)
+            {
+                int errno = LastErrno;
+                return errno is Errno.ENOENT ? null : throw new SyscallException("lstat", path, errno);
+            }
+        }
+        return ((uint)st.st_mode & S_IFMT, (uint)st.st_mode & 0xFFF, st.st_uid);
+    }
+
     /// <summary>Device numbers of a character device (or 0/0 for anything else), without following symlinks.</summary>
     public static (uint Major, uint Minor) LstatDevice(string path)
     {
