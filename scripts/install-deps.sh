@@ -4,7 +4,8 @@
 set -euo pipefail
 # python3: the escape suite makes raw system calls through ctypes; gcc and libc6-dev build its
 # static attack programs (tests/TinyDocker.Testing/CProgram.cs).
-packages=(busybox-static docker-registry skopeo umoci python3 gcc libc6-dev)
+# uidmap: newuidmap/newgidmap for rootless containers with a full id map (util-linux, essential, brings unshare, nsenter and setpriv).
+packages=(busybox-static docker-registry skopeo umoci python3 gcc libc6-dev uidmap)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
