@@ -187,6 +187,32 @@ public sealed class RootlessTests : IClassFixture<BusyboxImage>, IDisposable
         }
     }
 
+    [RootlessFact]
+    public void The_init_run_by_hand_in_a_user_namespace_refuses_unless_its_mount_namespace_is_its_own()
+    {
+        var user = RootlessUser.WithRanges!;
+        // A valid spec to start from: what `run` writes.
+        using var keep = As(user).Start("run", "--no-cwd", "--image", _image.Dir, "rl-guard", "sleep", "30");
+        WaitRunning("rl-guard");
+        string spec = Path.Combine(_tool.StateRoot, "rl-guard", "spec.json");
+        string copy = Path.Combine(_tool.DataRoot, "spec.json");
+        // The command `true`, so that the counter-proof below, once past the guard, ends at once.
+        File.WriteAllText(copy, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(spec), "\"command\":\\s*\\[[^\\]]*\\]", "\"command\":[\"true\"]"));
+        user.Own(_tool.DataRoot);
+        Assert.Equal(0, _tool.Run("kill", "rl-guard").ExitCode);
+        keep.WaitForExit();
+
+        // By hand, the go byte on fd 3: a PID namespace of its own but the caller's mount namespace.
+        string byHand = $"exec 3<<EOF\nG\nEOF\nexec 4>/dev/null 5>&2; exec /usr/bin/unshare {{0}} --pid --fork --kill-child -- {TinyTool.Executable} __init {copy}";
+        var refused = ShellAs(user, string.Format(System.Globalization.CultureInfo.InvariantCulture, byHand, "--map-root-user"));
+        Assert.Equal(125, refused.ExitCode);
+        Assert.Contains("init refuses to run: its mount namespace was not made in its user namespace", refused.Stderr, StringComparison.Ordinal);
+
+        // Counter-proof: with a mount namespace made in its user namespace the guard lets it go on (to its mounts).
+        var own = ShellAs(user, string.Format(System.Globalization.CultureInfo.InvariantCulture, byHand, "--map-root-user --mount"));
+        Assert.DoesNotContain("init refuses", own.Stderr, StringComparison.Ordinal);
+    }
+
     private static ProcessStartInfo PlainStartInfo(params string[] args)
     {
         var psi = new ProcessStartInfo(TinyTool.Executable) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -198,8 +224,18 @@ public sealed class RootlessTests : IClassFixture<BusyboxImage>, IDisposable
     }
 
     private static ToolResult RunAs(RootlessUser user, params string[] args)
+        => RunAs(user, PlainStartInfo(args));
+
+    private static ToolResult ShellAs(RootlessUser user, string script)
     {
-        using var p = Process.Start(user.Wrap(PlainStartInfo(args)))!;
+        var psi = PlainStartInfo("-c", script);
+        psi.FileName = "/bin/sh";
+        return RunAs(user, psi);
+    }
+
+    private static ToolResult RunAs(RootlessUser user, ProcessStartInfo start)
+    {
+        using var p = Process.Start(user.Wrap(start))!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         p.WaitForExit();

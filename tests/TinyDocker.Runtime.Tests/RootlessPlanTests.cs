@@ -41,6 +41,16 @@ public sealed class RootlessPlanTests
     }
 
     [Fact]
+    public void A_directory_the_user_cannot_list_is_left_empty()
+    {
+        var plan = MountPlanner.Plan(Spec, [], p => p, new HashSet<string> { "/mnt/data" },
+            d => d == "/mnt" ? throw new UnauthorizedAccessException() : Host.GetValueOrDefault(d, []));
+
+        Assert.Contains(new MakeDir("/run/tinydocker/c1/rw/root/mnt", false), plan);
+        Assert.DoesNotContain(plan.OfType<MountFs>(), m => m.Target.StartsWith("/run/tinydocker/c1/rw/root/mnt/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Rootful_and_rootless_with_an_image_keep_the_single_overlay()
     {
         foreach (var spec in new[] { Spec with { UserNamespace = null }, Spec with { Layers = ["/images/a"] } })

@@ -9,10 +9,11 @@ namespace TinyDocker.Runtime.Init;
 /// init's: then the grandparent's (the supervisor's) must differ. Run by hand under a plain
 /// `unshare --pid --fork` both are the caller's, and the init refuses. Rootless, the kernel does
 /// not let a process in a user namespace look at the namespaces of one outside it (EACCES): when
-/// the grandparent's cannot be read and this process is in a user namespace of its own (its
-/// uid_map is not the identity), the kernel itself confines its mounts to mount namespaces that
-/// user namespace owns, never the supervisor's; and the supervisor checks before its go that the
-/// init's mount namespace is not its own (Host/Supervisor.cs).
+/// the grandparent's cannot be read, this process must be in a user namespace of its own (its
+/// uid_map is not the identity) that owns its mount namespace: such a mount namespace was made
+/// inside it, after it, so it is not the one the tool was started in (which the kernel would not
+/// let it change anyway). The supervisor also checks before its go that the init's mount
+/// namespace is not its own (Host/Supervisor.cs).
 /// </summary>
 internal static class InitGuard
 {
@@ -32,6 +33,10 @@ internal static class InitGuard
         }
         if (parent is null && InOwnUserNamespace())
         {
+            if (!Interop.Sys.IsOwnedBy("/proc/self/ns/mnt", "/proc/self/ns/user"))
+            {
+                throw new TinyDockerException("init refuses to run: its mount namespace was not made in its user namespace");
+            }
             return;
         }
         if (parent is null)

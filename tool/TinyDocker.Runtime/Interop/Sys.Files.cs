@@ -144,3 +144,49 @@ internal static unsafe partial class Sys
 
     public static bool IsTerminal(int fd) => isatty_(fd) == 1;
 }
+
+internal static unsafe partial class Sys
+{
+    private const nuint NS_GET_USERNS = 0xb701;
+
+    /// <summary>
+    /// True when the namespace at <paramref name="nsPath"/> (a /proc/PID/ns/ link) is owned by the
+    /// user namespace at <paramref name="userNsPath"/>: only namespaces made inside a user
+    /// namespace are, and only over those does its root have capabilities.
+    /// </summary>
+    public static bool IsOwnedBy(string nsPath, string userNsPath)
+    {
+        int ns = Open(nsPath, Tmds.Linux.LibC.O_RDONLY);
+        try
+        {
+            int owner = ioctl_(ns, NS_GET_USERNS, null);
+            if (owner < 0 && LastErrno == Errno.EPERM)
+            {
+                return false; // the owner is outside this process's user namespace: an ancestor's
+            }
+            if (owner < 0)
+            {
+                throw new SyscallException("ioctl(NS_GET_USERNS)", nsPath, LastErrno);
+            }
+            try
+            {
+                Tmds.Linux.stat a, b;
+                Check(Tmds.Linux.LibC.fstat(owner, &a), "fstat", nsPath);
+                byte[] p = Encoding.UTF8.GetBytes(userNsPath + "\0");
+                fixed (byte* pp = p)
+                {
+                    Check(Tmds.Linux.LibC.stat(pp, &b), "stat", userNsPath);
+                }
+                return a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+            }
+            finally
+            {
+                Close(owner);
+            }
+        }
+        finally
+        {
+            Close(ns);
+        }
+    }
+}

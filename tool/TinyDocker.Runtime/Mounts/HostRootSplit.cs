@@ -11,7 +11,8 @@ namespace TinyDocker.Runtime.Mounts;
 /// its own upper on the scratch tmpfs and discarded with it. A directory that is a mount point is
 /// empty, as it is in rootful's `lowerdir=/` (only the root filesystem is in that image); one with
 /// a mount point somewhere below is split the same way, one level down; links are made again,
-/// files (rare at these levels) bound read-only. See docs/rootless.md.
+/// files (rare at these levels) bound read-only; a directory the caller cannot list stays empty.
+/// See docs/rootless.md.
 /// </summary>
 public static class HostRootSplit
 {
@@ -30,7 +31,16 @@ public static class HostRootSplit
 
         void Split(string dir, int depth)
         {
-            foreach (var e in entries(dir).OrderBy(e => e.Name, StringComparer.Ordinal))
+            List<HostEntry> list;
+            try
+            {
+                list = entries(dir).OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                return; // a directory the user cannot list (another user's, with mounts below): empty inside
+            }
+            foreach (var e in list)
             {
                 string path = dir == "/" ? "/" + e.Name : $"{dir}/{e.Name}";
                 string target = root + path;
