@@ -23,6 +23,23 @@ public sealed class TinyTool : IDisposable
     /// <summary>This tool's default TINYDOCKER_DATA (created only when a run needs the image store).</summary>
     public string DataRoot { get; }
 
+    /// <summary>
+    /// Runs the tool as this ordinary user (rootless) when set; its state and data roots are then
+    /// made the user's before the first run.
+    /// </summary>
+    public RootlessUser? RunAs
+    {
+        get => _runAs;
+        set
+        {
+            _runAs = value;
+            value?.Own(StateRoot);
+            value?.Own(DataRoot);
+        }
+    }
+
+    private RootlessUser? _runAs;
+
     /// <summary>More environment variables for every run of the tool (e.g. TINYDOCKER_DATA).</summary>
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
@@ -53,7 +70,7 @@ public sealed class TinyTool : IDisposable
         {
             psi.Environment[key] = value;
         }
-        return psi;
+        return RunAs is { } user ? user.Wrap(psi) : psi;
     }
 
     /// <summary>Runs the tool to completion (at most <paramref name="timeout"/>), feeding it <paramref name="stdin"/>.</summary>

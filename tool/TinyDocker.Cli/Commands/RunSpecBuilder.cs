@@ -35,6 +35,7 @@ internal static class RunSpecBuilder
             WorkingDir = o.Workdir.Value() ?? ImageDefaults.WorkingDir(image?.Config, cwd ?? "/"),
             SharedDir = cwd,
             StateRoot = StateRoot.Current,
+            UserNamespace = TinyDocker.Runtime.Rootless.RootlessMode.Active ? TinyDocker.Runtime.Rootless.IdMap.ForCaller() : null,
             DataRoot = DataRoot.Current,
             Volumes = Values(o.Volume).Select(ParseVolume).ToArray(),
             Tmpfs = Values(o.Tmpfs).Select(ParseTmpfs).ToArray(),

@@ -26,7 +26,8 @@ internal static class Cgroup
     /// <summary>A cgroup for the container when it has limits or wants status figures; null otherwise.</summary>
     public static ICgroup? Create(ContainerSpec spec, string mountRoot = MountRoot)
     {
-        if (!spec.Limits.Any && spec.JsonStatusPath is null)
+        // Rootless: only root may make cgroups here; the status figures come from the init's rusage.
+        if (spec.Rootless || (!spec.Limits.Any && spec.JsonStatusPath is null))
         {
             return null;
         }

@@ -27,10 +27,15 @@ public static class ContainerExec
         using var started = new ManualResetEventSlim();
         using var terminal = TerminalMode.ForTty(exec.Tty);
         using var forwarder = new SignalForwarder(ContainerRunner.ForwardedSignals);
+        // Rootless, the helper starts in the container's user namespace: util-linux nsenter joins it
+        // for the helper, which (multi-threaded from its start, as every .NET process) could not.
+        string[] argv = exec.Rootless
+            ? Rootless.FirstStep.ExecArgv(container.InitPid, SelfExe.ExecArgv(container.InitPid))
+            : SelfExe.ExecArgv(container.InitPid);
         // The helper's parent-death signal follows this thread, which lives as long as the helper.
         var thread = new Thread(() =>
         {
-            pid = Sys.Spawn(SelfExe.ExecArgv(container.InitPid)[0], SelfExe.ExecArgv(container.InitPid), SelfExe.HelperEnvironment(),
+            pid = Sys.Spawn(argv[0], argv, SelfExe.HelperEnvironment(),
                 [(pipe.Read, Init.ExecHelper.RequestFd)], out int errno);
             if (pid < 0)
             {

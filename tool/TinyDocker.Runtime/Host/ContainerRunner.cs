@@ -34,6 +34,10 @@ public static class ContainerRunner
         // First: a Ctrl-C or SIGTERM from here on is kept until the container exists, then stops it.
         using var signals = new SignalForwarder(ForwardedSignals);
         SpecValidator.Validate(spec);
+        if (spec.Rootless)
+        {
+            Rootless.HostChecks.Check();
+        }
         PhaseTrace.Mark(Side, "spec validated");
         using var state = ContainerState.Acquire(spec.StateRoot, spec.Name);
         using var stateOnCrash = LastChance.OnCrash(state);

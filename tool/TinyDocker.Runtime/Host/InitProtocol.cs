@@ -6,7 +6,11 @@ namespace TinyDocker.Runtime.Host;
 /// <code>
 ///  supervisor                                   init (PID 1 of the container)
 ///  ----------                                   ------------------------------
-///  unshare + posix_spawn init -----------------> prctl(PDEATHSIG); read spec.json
+///  unshare + posix_spawn init -----------------> prctl(PDEATHSIG)
+///  (rootless: posix_spawn setpriv+unshare,
+///   which makes the namespaces and forks init)
+///                      <----------------------- Report "init HOSTPID" (from the host's /proc/self)
+///                                               read spec.json
 ///  join cgroup; report reader and              signal handlers (a signal now waits for the command)
 ///  signal handlers; Control 'G' ---------------> (EOF instead: the supervisor died; exit)
 ///                                               unshare(cgroup); mounts; pivot_root; spawn command
@@ -26,17 +30,28 @@ namespace TinyDocker.Runtime.Host;
 /// SCRATCHFD is the init's descriptor of the container's scratch tmpfs (upper layers): the host
 /// reaches the upper layer through /proc/INIT/fd/SCRATCHFD after the old root is gone.
 /// Both ends in the init are close-on-exec: the command inherits neither. If the supervisor
-/// dies, the parent-death signal kills the init, and with it the whole PID namespace.
+/// dies, the parent-death signal kills the init, and with it the whole PID namespace. Rootless,
+/// the init's parent is the first step (util-linux unshare), whose own parent-death signal
+/// follows the supervisor's thread: the chain ends the same way.
 /// </summary>
 public static class InitProtocol
 {
-    public const int ControlFd = 3, ReportFd = 4, PortFd = 5;
+    public const int ControlFd = 3, ReportFd = 4, PortFd = 6;
 
     public const byte SocketRequest = (byte)'S', SocketReply = (byte)'s', SocketRefused = (byte)'E';
 
+    /// <summary>
+    /// Rootless: the init's stderr as its first step receives it; the first step's own fd 2 is a
+    /// pipe the supervisor reads only when the container fails to start (util-linux unshare 2.38
+    /// writes a spurious line whenever its child is killed), and the init moves this one to fd 2.
+    /// </summary>
+    public const int StderrFd = 5;
+
     public const char Go = 'G', KillAll = 'K', Exit = 'X';
 
-    public const string Started = "started", Exited = "exited";
+    public const string Started = "started", Exited = "exited", Init = "init";
+
+    public static string InitLine(int hostPid) => $"{Init} {hostPid}\n";
 
     public static string StartedLine(int commandPid, int scratchFd) => $"{Started} {commandPid} {scratchFd}\n";
 

@@ -1,6 +1,7 @@
 // Runs in: the host tool (the supervisor). One dedicated thread per container leaves the
 // host's namespaces and starts the container's init; see docs/architecture.md.
 using TinyDocker.Runtime.Interop;
+using TinyDocker.Runtime.Rootless;
 using static Tmds.Linux.LibC;
 
 namespace TinyDocker.Runtime.Host;
@@ -11,6 +12,9 @@ namespace TinyDocker.Runtime.Host;
 /// dedicated thread unshares, spawns the init (which becomes PID 1), and then waits for it.
 /// It must outlive the init: the init's parent-death signal fires when this thread ends.
 /// The cgroup namespace is left to the init, which unshares it once it is in its cgroup.
+/// Rootless, the thread unshares nothing: it spawns the first step (Rootless/FirstStep.cs), which
+/// makes the user namespace and the others inside it and forks the init; the pid this class
+/// knows and waits for is then the first step's, and the init reports its own.
 /// </summary>
 internal sealed class NamespaceSpawner
 {
@@ -22,6 +26,7 @@ internal sealed class NamespaceSpawner
     private int _pid;
     private int _status;
     private ResourceUsage _usage;
+    private int _firstStepErrors = -1;
 
     public static int NamespaceFlags(bool newNetwork)
         => CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | (newNetwork ? CLONE_NEWNET : 0);
@@ -40,11 +45,13 @@ internal sealed class NamespaceSpawner
     /// <summary>
     /// Starts the thread; <paramref name="fds"/> are handed to the init at the given numbers.
     /// <paramref name="joinNetwork"/>: a pidfd whose network namespace the init gets (--network container:NAME).
+    /// <paramref name="userNamespace"/>: rootless, the map of the user namespace the first step makes; null for rootful.
     /// </summary>
-    public static NamespaceSpawner Start(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds, int joinNetwork = -1)
+    public static NamespaceSpawner Start(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds, int joinNetwork = -1,
+        IdMap? userNamespace = null)
     {
         var spawner = new NamespaceSpawner();
-        var thread = new Thread(() => spawner.Run(initArgv, flags, fds, joinNetwork))
+        var thread = new Thread(() => spawner.Run(initArgv, flags, fds, joinNetwork, userNamespace))
         {
             Name = "tinydocker-namespaces",
             IsBackground = true,
@@ -63,11 +70,29 @@ internal sealed class NamespaceSpawner
     /// <summary>Blocks until the init exits, at most <paramref name="timeout"/>.</summary>
     public bool WaitExited(TimeSpan timeout) => _exited.Wait(timeout);
 
-    private void Run(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds, int joinNetwork)
+    private void Run(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds, int joinNetwork, IdMap? userNamespace)
     {
         int pid;
         try
         {
+            if (userNamespace is not null)
+            {
+                // The spec validator refuses --network container: rootless (joining another user
+                // namespace's network needs a first step of its own).
+                initArgv = FirstStep.RunArgv(userNamespace, (flags & CLONE_NEWNET) != 0, initArgv);
+                var errors = Sys.Pipe();
+                _firstStepErrors = errors.Read;
+                // The init's real stderr: what fds puts at 2 (-d: the log), else the tool's own.
+                int stderr = fds.LastOrDefault(f => f.To == 2, (2, 2)).From;
+                fds = [.. fds.Where(f => f.To != 2), (stderr, InitProtocol.StderrFd), (errors.Write, 2)];
+                pid = Sys.Spawn(initArgv[0], initArgv, SelfExe.HelperEnvironment(), fds, out int spawnErrno);
+                Sys.Close(errors.Write);
+                if (pid < 0)
+                {
+                    throw new SyscallException("posix_spawn", initArgv[0], spawnErrno);
+                }
+                goto spawned;
+            }
             Sys.Unshare(flags);
             if (joinNetwork >= 0)
             {
@@ -80,6 +105,7 @@ internal sealed class NamespaceSpawner
             {
                 throw new SyscallException("posix_spawn", initArgv[0], errno);
             }
+        spawned:;
         }
         catch (Exception e)
         {
@@ -91,5 +117,20 @@ internal sealed class NamespaceSpawner
         _started.Set();
         Sys.Wait(pid, out _status, out _usage);
         _exited.Set();
+    }
+
+    /// <summary>Rootless: what the first step wrote to its stderr (read once it has exited); empty otherwise.</summary>
+    public string FirstStepErrors()
+    {
+        if (_firstStepErrors < 0 || !HasExited)
+        {
+            return "";
+        }
+        var lines = new List<string>();
+        while (Sys.ReadLine(_firstStepErrors) is { } line && lines.Count < 5)
+        {
+            lines.Add(line.Trim());
+        }
+        return string.Join("; ", lines);
     }
 }

@@ -80,18 +80,34 @@ internal sealed class Supervisor : IDisposable
             _spawner = NamespaceSpawner.Start(
                 SelfExe.InitArgv(specPath),
                 NamespaceSpawner.NamespaceFlags(newNetwork: spec.Network == NetworkModes.None),
-                [.. stdio ?? [], (control.Read, InitProtocol.ControlFd), (report.Write, InitProtocol.ReportFd), .. extraFds ?? []], joinNetwork);
-            InitPid = _spawner.WaitStarted();
-            PhaseTrace.Mark("supervisor", "namespaces unshared, init spawned");
+                [.. stdio ?? [], (control.Read, InitProtocol.ControlFd), (report.Write, InitProtocol.ReportFd), .. extraFds ?? []],
+                joinNetwork, spec.UserNamespace);
+            _spawner.WaitStarted();
         }
         finally
         {
             Sys.Close(control.Read);
             Sys.Close(report.Write);
         }
+        try
+        {
+            InitPid = ReadInitPid();
+        }
+        catch
+        {
+            Sys.Close(_controlWrite);
+            Sys.Close(_reportRead);
+            throw;
+        }
+        PhaseTrace.Mark("supervisor", "namespaces unshared, init spawned");
         Started = DateTime.UtcNow;
         try
         {
+            // The init's own guard cannot see this process's namespaces when rootless: this side checks too.
+            if (new FileInfo($"/proc/{InitPid}/ns/mnt").LinkTarget is not { } initNs || initNs == new FileInfo("/proc/self/ns/mnt").LinkTarget)
+            {
+                throw new TinyDockerException($"container `{spec.Name}`: its init is not in a mount namespace of its own");
+            }
             cgroup?.Add(InitPid);
         }
         catch
@@ -125,6 +141,22 @@ internal sealed class Supervisor : IDisposable
     public string? ScratchDir { get; private set; }
 
     public NamespaceSpawner Init => _spawner;
+
+    /// <summary>
+    /// The init's first report, its pid in the host's PID namespace (rootless, the process this
+    /// side spawned is the first step, the init's parent). No report: the init never ran.
+    /// </summary>
+    private int ReadInitPid()
+    {
+        if (Sys.ReadLine(_reportRead)?.Split(' ') is [InitProtocol.Init, var pidText]
+            && int.TryParse(pidText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid))
+        {
+            return pid;
+        }
+        _spawner.WaitExited(Timeout.InfiniteTimeSpan);
+        string step = _spec.Rootless ? $"its first step (util-linux unshare) failed: {_spawner.FirstStepErrors()}" : "the init failed";
+        throw new TinyDockerException($"container `{_spec.Name}` did not start: {step} (exit status {_spawner.Status >> 8}, signal {_spawner.Status & 0x7f})");
+    }
 
     private void ReadReports()
     {

@@ -1,6 +1,9 @@
 namespace TinyDocker.Runtime.Images;
 
-/// <summary>Where images live: <c>$TINYDOCKER_DATA</c>, else /var/lib/tinydocker (kept across reboots, unlike the state root).</summary>
+/// <summary>
+/// Where images live: <c>$TINYDOCKER_DATA</c>, else /var/lib/tinydocker for root and the user's
+/// own store for anyone else (Rootless/UserPlaces.cs); kept across reboots, unlike the state root.
+/// </summary>
 public static class DataRoot
 {
     public const string DefaultPath = "/var/lib/tinydocker";
@@ -9,5 +12,5 @@ public static class DataRoot
     public static string Current
         => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } root
             ? Path.GetFullPath(root)
-            : DefaultPath;
+            : Rootless.UserPlaces.ForOrdinaryUser ? Rootless.UserPlaces.DataRoot() : DefaultPath;
 }

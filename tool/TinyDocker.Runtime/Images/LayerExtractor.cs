@@ -150,7 +150,12 @@ internal sealed partial class LayerExtractor
 
     private static void SetOwnerAndXattrs(string path, TarEntry entry)
     {
-        Sys.Lchown(path, (uint)entry.Uid, (uint)entry.Gid);
+        // An ordinary user may not give files away: its store keeps them as its own, which is root
+        // in its containers (podman's ignore_chown_errors). See docs/rootless.md.
+        if (!Rootless.UserPlaces.ForOrdinaryUser)
+        {
+            Sys.Lchown(path, (uint)entry.Uid, (uint)entry.Gid);
+        }
         if (entry is not PaxTarEntry pax)
         {
             return;

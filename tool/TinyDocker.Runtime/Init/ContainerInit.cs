@@ -21,14 +21,22 @@ public static class ContainerInit
         {
             // First: die with the supervisor's thread. Then wait for its go (EOF: it died already).
             Sys.SetParentDeathSignal(SIGKILL);
+
             Sys.SetCloseOnExec(InitProtocol.ControlFd);
             Sys.SetCloseOnExec(InitProtocol.ReportFd);
+            // The host's /proc is still mounted: its "self" names this process by its host pid.
+            Sys.WriteAll(InitProtocol.ReportFd, InitProtocol.InitLine(int.Parse(
+                new FileInfo("/proc/self").LinkTarget ?? "0", System.Globalization.CultureInfo.InvariantCulture)));
             // The main thread takes the command's credentials before spawning it; without this the
             // command could then open /proc/1/mem and /proc/1/fd of its init, whose other threads keep root.
             Sys.SetNotDumpable();
             // Whatever else the tool inherited without O_CLOEXEC must not reach the command.
             Sys.CloseOnExecFrom(3);
             var spec = SpecJson.Read(specPath);
+            if (spec.Rootless)
+            {
+                Sys.MoveDescriptor(InitProtocol.StderrFd, 2); // the real stderr (Host/InitProtocol.cs)
+            }
             if (spec.DebugSince is { } since)
             {
                 PhaseTrace.Enable(since);

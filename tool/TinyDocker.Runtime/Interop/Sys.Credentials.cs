@@ -19,7 +19,9 @@ internal static partial class Sys
     public static void SetThreadCredentials(uint uid, uint gid)
     {
         long setgroups = SyscallTable.ForThisProcess("setgroups"), setresgid = SyscallTable.ForThisProcess("setresgid"), setresuid = SyscallTable.ForThisProcess("setresuid");
-        if (syscall3(setgroups, 0, 0, 0) < 0)
+        // EPERM only in a rootless container with a single-id map, whose user namespace denies
+        // setgroups (unprivileged maps must): the caller's groups stay there, unmapped (nobody).
+        if (syscall3(setgroups, 0, 0, 0) < 0 && LastErrno != Errno.EPERM)
         {
             throw new SyscallException("setgroups", null, LastErrno);
         }

@@ -99,6 +99,22 @@ internal static unsafe partial class Sys
         return (uint)st.st_mode & S_IFMT;
     }
 
+    /// <summary>The type bits, permission bits and owner of <paramref name="path"/>, without following a final symlink; null when missing.</summary>
+    public static (uint Type, uint Permissions, uint Uid)? LstatOwner(string path)
+    {
+        Tmds.Linux.stat st;
+        byte[] p = Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* pp = p)
+        {
+            if (Tmds.Linux.LibC.lstat(pp, &st) != 0)
+            {
+                int errno = LastErrno;
+                return errno is Errno.ENOENT ? null : throw new SyscallException("lstat", path, errno);
+            }
+        }
+        return ((uint)st.st_mode & S_IFMT, (uint)st.st_mode & 0xFFF, st.st_uid);
+    }
+
     /// <summary>Device numbers of a character device (or 0/0 for anything else), without following symlinks.</summary>
     public static (uint Major, uint Minor) LstatDevice(string path)
     {
@@ -127,4 +143,50 @@ internal static unsafe partial class Sys
     }
 
     public static bool IsTerminal(int fd) => isatty_(fd) == 1;
+}
+
+internal static unsafe partial class Sys
+{
+    private const nuint NS_GET_USERNS = 0xb701;
+
+    /// <summary>
+    /// True when the namespace at <paramref name="nsPath"/> (a /proc/PID/ns/ link) is owned by the
+    /// user namespace at <paramref name="userNsPath"/>: only namespaces made inside a user
+    /// namespace are, and only over those does its root have capabilities.
+    /// </summary>
+    public static bool IsOwnedBy(string nsPath, string userNsPath)
+    {
+        int ns = Open(nsPath, Tmds.Linux.LibC.O_RDONLY);
+        try
+        {
+            int owner = ioctl_(ns, NS_GET_USERNS, null);
+            if (owner < 0 && LastErrno == Errno.EPERM)
+            {
+                return false; // the owner is outside this process's user namespace: an ancestor's
+            }
+            if (owner < 0)
+            {
+                throw new SyscallException("ioctl(NS_GET_USERNS)", nsPath, LastErrno);
+            }
+            try
+            {
+                Tmds.Linux.stat a, b;
+                Check(Tmds.Linux.LibC.fstat(owner, &a), "fstat", nsPath);
+                byte[] p = Encoding.UTF8.GetBytes(userNsPath + "\0");
+                fixed (byte* pp = p)
+                {
+                    Check(Tmds.Linux.LibC.stat(pp, &b), "stat", userNsPath);
+                }
+                return a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+            }
+            finally
+            {
+                Close(owner);
+            }
+        }
+        finally
+        {
+            Close(ns);
+        }
+    }
 }

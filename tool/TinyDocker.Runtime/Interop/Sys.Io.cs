@@ -52,6 +52,16 @@ internal static unsafe partial class Sys
     public static bool WriteAll(int fd, string text) => WriteAll(fd, Encoding.UTF8.GetBytes(text));
 
     /// <summary>Reads a line (without its newline); null at end of file.</summary>
+    /// <summary>Makes <paramref name="to"/> what <paramref name="from"/> is (not close-on-exec) and closes <paramref name="from"/>.</summary>
+    public static void MoveDescriptor(int from, int to)
+    {
+        if (Tmds.Linux.LibC.dup2(from, to) < 0)
+        {
+            throw new SyscallException("dup2", null, LastErrno);
+        }
+        Tmds.Linux.LibC.close(from);
+    }
+
     public static string? ReadLine(int fd)
     {
         var line = new List<byte>();

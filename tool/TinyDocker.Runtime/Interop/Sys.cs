@@ -190,6 +190,8 @@ internal static unsafe partial class Sys
 
     public static uint GetUid() => getuid();
 
+    public static uint GetEffectiveUid() => geteuid();
+
     public static uint GetGid() => getgid();
 
     /// <summary>glibc's makedev.</summary>

@@ -32,7 +32,10 @@ public static class MountPlanner
 
     /// <param name="cgroups">The host's cgroup hierarchies, mounted again (namespaced) under /sys/fs/cgroup.</param>
     /// <param name="canonical">Resolves a host path's symlinks (the one lookup planning makes; realpath by default).</param>
-    public static IReadOnlyList<MountOp> Plan(ContainerSpec spec, IReadOnlyList<CgroupHierarchy>? cgroups = null, Func<string, string>? canonical = null)
+    /// <param name="hostMountPoints">Rootless with the host's root as image: the host's mount points (default: this process's mountinfo).</param>
+    /// <param name="hostEntries">Rootless with the host's root as image: a host directory's entries (default: the host's own).</param>
+    public static IReadOnlyList<MountOp> Plan(ContainerSpec spec, IReadOnlyList<CgroupHierarchy>? cgroups = null, Func<string, string>? canonical = null,
+        IReadOnlySet<string>? hostMountPoints = null, Func<string, IEnumerable<HostEntry>>? hostEntries = null)
     {
         // Without --privileged no filesystem the command can write to honours device nodes.
         var rootFlags = spec.Privileged ? MountFlags.None : MountFlags.NoDev;
@@ -47,14 +50,30 @@ public static class MountPlanner
             new MakeDir($"{rw}/upper", false),
             new MakeDir($"{rw}/work", false),
             new MakeDir(root, false),
-            new MountFs("overlay", "overlay", root, false, rootFlags,
-                OverlayData(spec.Layers, $"{rw}/upper", $"{rw}/work")),
         };
+        if (spec.Rootless && spec.HostRootImage)
+        {
+            ops.AddRange(HostRootSplit.Plan(root, rw, rootFlags,
+                hostMountPoints ?? HostRootSplit.MountPoints(File.ReadAllText("/proc/self/mountinfo")), hostEntries ?? HostRootSplit.HostEntries));
+        }
+        else
+        {
+            ops.Add(new MountFs("overlay", "overlay", root, false, rootFlags, OverlayData(spec.Layers, $"{rw}/upper", $"{rw}/work")));
+        }
         ops.AddRange(Proc());
         ops.AddRange(Dev());
         ops.Add(new MakeDir("/sys", true));
-        ops.Add(new MountFs("sysfs", "sysfs", "/sys", true, Nsde | (spec.Privileged ? MountFlags.None : MountFlags.ReadOnly), null));
-        ops.AddRange(Cgroups(cgroups ?? [], readOnly: !spec.Privileged));
+        if (spec.Rootless && spec.Network == NetworkModes.Host)
+        {
+            // sysfs may be mounted only by a user namespace that owns the network namespace: with
+            // the host's network a rootless container gets the host's /sys, read-only (as podman).
+            ops.Add(new BindMount("/sys", "/sys", ReadOnly: true, NoDev: true));
+        }
+        else
+        {
+            ops.Add(new MountFs("sysfs", "sysfs", "/sys", true, Nsde | (spec.Privileged ? MountFlags.None : MountFlags.ReadOnly), null));
+            ops.AddRange(Cgroups(cgroups ?? [], readOnly: !spec.Privileged));
+        }
         if (!spec.Privileged)
         {
             ops.AddRange(ReadOnlyPaths.Select(p => new ReadOnlyPath(p)));

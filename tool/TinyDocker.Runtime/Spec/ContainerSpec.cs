@@ -119,6 +119,15 @@ public sealed record ContainerSpec
     /// <summary>10 MiB per file, two files: docker's `local` log driver keeps 20 MB in all.</summary>
     public const long DefaultLogMaxBytes = 10L << 20;
 
+    /// <summary>
+    /// Rootless: the ids of the user namespace the container gets, in which the caller is root (the
+    /// caller is not root, or TINYDOCKER_ROOTLESS=1 asked for it; see docs/rootless.md). Null: rootful.
+    /// </summary>
+    public Rootless.IdMap? UserNamespace { get; init; }
+
+    /// <summary>True when the container gets a user namespace of its own (<see cref="UserNamespace"/>).</summary>
+    public bool Rootless => UserNamespace is not null;
+
     /// <summary>This container's state directory on the host.</summary>
     public string StateDir => Path.Combine(StateRoot, Name);
 

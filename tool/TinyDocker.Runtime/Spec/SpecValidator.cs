@@ -36,6 +36,10 @@ public static partial class SpecValidator
         ("detached", s => s.Detached && s.Tty ? ["-t needs a terminal to attach to: not with -d (use `exec -it NAME sh` once it runs)"]
             : s.LogMaxBytes < 4096 ? ["the log max-size must be at least 4k"] : []),
         ("limits", CheckLimits),
+        ("rootless-limits", s => s.Rootless && s.Limits.Any ? [RootlessLimits] : []),
+        ("rootless-user", CheckRootlessUser),
+        ("rootless-network", s => s.Rootless && NetworkModes.JoinedContainer(s.Network) is not null
+            ? ["--network container:NAME is not supported rootless yet (its network namespace belongs to the other container's user namespace): run both as root, or use -p"] : []),
         ("timeout", s => s.Timeout is { } t && (t <= TimeSpan.Zero || t > Durations.Max)
             ? [$"the timeout must be above 0 and at most {Durations.Format(Durations.Max)}"] : []),
         ("capabilities", s => s.Capabilities.Where(c => !Security.Capabilities.Names.Contains(c)).Select(c => $"unknown capability `{c}`")),
@@ -46,6 +50,26 @@ public static partial class SpecValidator
         ("user", s => s.User is { } u && (u.Uid == UserLookup.Unchanged || u.Gid == UserLookup.Unchanged)
             ? ["uid and gid must be below 4294967295 (to the kernel -1 means unchanged)"] : []),
     ];
+
+    /// <summary>Why a rootless run refuses --memory, --pids-limit and --cpus, and how to get them.</summary>
+    public const string RootlessLimits = "--memory, --pids-limit and --cpus need a cgroup, which a rootless container does not get "
+        + "(only root may create cgroups here; cgroup v2 delegation to a systemd user session is not used yet): run as root for limits";
+
+    private static IEnumerable<string> CheckRootlessUser(ContainerSpec s)
+    {
+        if (s.UserNamespace is not { } map || s.User is not { } u || (u.Uid == 0 && u.Gid == 0))
+        {
+            return [];
+        }
+        if (!map.IsFull)
+        {
+            return [$"user {u.Uid}:{u.Gid} does not exist in this rootless container: without ranges for this user in /etc/subuid and /etc/subgid "
+                + "(and newuidmap/newgidmap, Debian's uidmap package) only root is mapped; as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 USER"];
+        }
+        return u.Uid > map.Users!.Count || u.Gid > map.Groups!.Count
+            ? [$"user {u.Uid}:{u.Gid} is outside this rootless container's ids (0 to {Math.Min(map.Users!.Count, map.Groups!.Count)}, from /etc/subuid and /etc/subgid)"]
+            : [];
+    }
 
     /// <summary>True for a container name as `run` takes it (no slash, no dot-dot, no trailing newline).</summary>
     public static bool IsValidName(string name) => NameRegex().IsMatch(name);

@@ -41,8 +41,22 @@ public sealed record LiveContainer(ContainerSpec Spec, int InitPid, int Supervis
         }
     }
 
-    /// <summary>SIGKILL ends the whole PID namespace at once; the init passes other signals to the command.</summary>
-    public void Signal(int signal) => Interop.Sys.Kill(InitPid, signal);
+    /// <summary>
+    /// SIGKILL ends the whole PID namespace at once; the init passes other signals to the command.
+    /// Rootless, SIGKILL goes to the init's parent, the first step (util-linux unshare), whose
+    /// --kill-child then kills the init: the run then ends killed, as rootful (an unshare whose
+    /// child is killed with SIGKILL exits 1 instead, with a line of its own).
+    /// </summary>
+    public void Signal(int signal)
+    {
+        const int SIGKILL = 9;
+        int target = signal == SIGKILL && Spec.Rootless && ParentOf(InitPid) is { } parent ? parent : InitPid;
+        Interop.Sys.Kill(target, signal);
+    }
+
+    private static int? ParentOf(int pid)
+        => StateRoot.TryRead($"/proc/{pid}/status")?.Split('\n').FirstOrDefault(l => l.StartsWith("PPid:", StringComparison.Ordinal)) is { } line
+           && int.TryParse(line[5..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int ppid) && ppid > 1 ? ppid : null;
 
     /// <summary>Waits until the container's supervisor has released its name, at most <paramref name="timeout"/>.</summary>
     public static bool WaitGone(string root, string name, TimeSpan timeout)

@@ -12,11 +12,14 @@ public static class StateRoot
     public const string DefaultPath = "/run/tinydocker";
     public const string EnvironmentVariable = "TINYDOCKER_ROOT";
 
-    /// <summary>The state root this process uses: <c>$TINYDOCKER_ROOT</c>, else /run/tinydocker.</summary>
+    /// <summary>
+    /// The state root this process uses: <c>$TINYDOCKER_ROOT</c>, else /run/tinydocker for root and
+    /// the user's own for anyone else (Rootless/UserPlaces.cs).
+    /// </summary>
     public static string Current
         => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } root
             ? Path.GetFullPath(root)
-            : DefaultPath;
+            : Rootless.UserPlaces.ForOrdinaryUser ? Rootless.UserPlaces.StateRoot() : DefaultPath;
 
     public static IReadOnlyList<ContainerInfo> List(string root)
     {

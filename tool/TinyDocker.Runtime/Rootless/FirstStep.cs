@@ -1,0 +1,52 @@
+// Runs in: the host tool: builds the argv of a rootless container's first step.
+namespace TinyDocker.Runtime.Rootless;
+
+/// <summary>
+/// A rootless container's way in. A .NET process is multi-threaded before Main, and the kernel
+/// lets only a single-threaded process unshare or join a user namespace (EINVAL otherwise), so
+/// the first step is util-linux's `unshare` (an essential package on Debian, Ubuntu and Fedora):
+/// a single-threaded C program that makes the user namespace, writes its maps (through
+/// newuidmap/newgidmap for a range), makes every other namespace inside it, forks the init as PID 1
+/// and waits for it. `setpriv --pdeathsig KILL` before it ties it to the spawning thread, as the
+/// rootful init is tied; `--kill-child` ties the init to it. Exec joins the same way with `nsenter`.
+/// </summary>
+internal static class FirstStep
+{
+    public const string Unshare = "unshare", Nsenter = "nsenter", Setpriv = "setpriv";
+
+    /// <summary>The argv that starts <paramref name="initArgv"/> as PID 1 of new namespaces inside a new user namespace.</summary>
+    public static string[] RunArgv(IdMap map, bool newNetwork, IReadOnlyList<string> initArgv)
+    {
+        var argv = new List<string> { Find(Setpriv), "--pdeathsig", "KILL", "--", Find(Unshare) };
+        argv.AddRange(map.UnshareOptions());
+        argv.AddRange(["--mount", "--uts", "--ipc", "--pid"]);
+        if (newNetwork)
+        {
+            argv.Add("--net");
+        }
+        argv.AddRange(["--fork", "--kill-child", "--"]);
+        argv.AddRange(initArgv);
+        return [.. argv];
+    }
+
+    /// <summary>
+    /// The argv that starts <paramref name="helperArgv"/> in the user namespace of process
+    /// <paramref name="initPid"/>; the helper joins the other namespaces itself. The caller's own
+    /// ids are kept (nsenter's setgroups would fail where the namespace denies it): the caller's
+    /// uid is the one root inside maps to, so the helper is root there.
+    /// </summary>
+    public static string[] ExecArgv(int initPid, IReadOnlyList<string> helperArgv)
+    {
+        var argv = new List<string>
+        {
+            Find(Nsenter), $"--target={initPid.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "--user", "--preserve-credentials", "--",
+        };
+        argv.AddRange(helperArgv);
+        return [.. argv];
+    }
+
+    /// <summary>The tool in /usr/bin or /bin (never a PATH lookup: PATH is the caller's to change).</summary>
+    private static string Find(string tool)
+        => new[] { "/usr/bin", "/bin" }.Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists)
+           ?? throw new TinyDockerException($"rootless containers need util-linux's `{tool}` in /usr/bin (Debian and Ubuntu: apt-get install util-linux)");
+}
