@@ -8,7 +8,7 @@ namespace TinyDocker.Runtime.Host;
 
 /// <summary>
 /// Starts a container's init in new namespaces. unshare() in .NET moves only the calling
-/// thread, and that thread can start no other thread after CLONE_NEWPID (DESIGN.md), so a
+/// thread, and that thread can start no other thread after CLONE_NEWPID (measured), so a
 /// dedicated thread unshares, spawns the init (which becomes PID 1), and then waits for it.
 /// It must outlive the init: the init's parent-death signal fires when this thread ends.
 /// The cgroup namespace is left to the init, which unshares it once it is in its cgroup.
