@@ -27,6 +27,9 @@ internal sealed record RunRequest
     public string? PidsLimit { get; init; }
     public string? Network { get; init; }
 
+    /// <summary>Capabilities added to the container's set (`--cap-add`), e.g. SYS_PTRACE for dumps.</summary>
+    public IReadOnlyList<string> CapAdd { get; init; } = [];
+
     /// <summary>Where the CLI writes its start and end records (<see cref="RunStatus"/>).</summary>
     public string? JsonStatus { get; init; }
 
@@ -69,6 +72,10 @@ internal sealed record RunRequest
         Add("--memory", Memory);
         Add("--pids-limit", PidsLimit);
         Add("--network", Network);
+        foreach (var c in CapAdd)
+        {
+            Add("--cap-add", c);
+        }
         Add("--json-status", JsonStatus);
         Add("--keep-upper", KeepUpper);
         args.Add(Name);

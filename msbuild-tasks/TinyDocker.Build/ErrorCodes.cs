@@ -17,4 +17,10 @@ internal static class ErrorCodes
 
     /// <summary>The run was cancelled (Ctrl-C, build cancelled); the container was stopped.</summary>
     public const string Cancelled = "TD005";
+
+    /// <summary>
+    /// A warning, logged by the targets (build/TinyDocker.Build.targets): an option of `dotnet test`
+    /// that cannot be honoured inside the container, named in the message.
+    /// </summary>
+    public const string OptionNotHonoured = "TD006";
 }

@@ -27,6 +27,8 @@ public sealed partial class RunInTinyContainer
             Volumes = Volumes.Select(i => i.ItemSpec).ToList(),
             Environment = EnvironmentVariables ?? [],
             CopyOut = CopyOut.Select(i => i.ItemSpec).ToList(),
+            Tmpfs = Tmpfs.Select(i => i.ItemSpec).ToList(),
+            CapAdd = CapAdd.Select(i => i.ItemSpec).ToList(),
             WorkingDirectory = WorkingDirectory,
             TimeoutSeconds = _timeoutSeconds,
             Memory = Memory,

@@ -41,6 +41,12 @@ public sealed partial class RunInTinyContainer : ToolTask
     /// <summary>What to copy out after the command ends (also on failure), CONTAINER_PATH:HOST_PATH.</summary>
     public ITaskItem[] CopyOut { get; set; } = [];
 
+    /// <summary>Capabilities added to the container (`--cap-add`), e.g. SYS_PTRACE, which dumps need.</summary>
+    public ITaskItem[] CapAdd { get; set; } = [];
+
+    /// <summary>Empty tmpfs directories mounted in the container (absolute paths), e.g. for files to copy out.</summary>
+    public ITaskItem[] Tmpfs { get; set; } = [];
+
     /// <summary>Where the command starts inside the container; default: the project's directory.</summary>
     public string? WorkingDirectory { get; set; }
 

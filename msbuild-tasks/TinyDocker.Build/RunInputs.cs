@@ -17,6 +17,8 @@ internal sealed class RunInputs
     public IReadOnlyList<string> Volumes { get; init; } = [];
     public IReadOnlyList<string> Environment { get; init; } = [];
     public IReadOnlyList<string> CopyOut { get; init; } = [];
+    public IReadOnlyList<string> Tmpfs { get; init; } = [];
+    public IReadOnlyList<string> CapAdd { get; init; } = [];
     public string? WorkingDirectory { get; init; }
     public int TimeoutSeconds { get; init; }
     public string? Memory { get; init; }
@@ -48,6 +50,8 @@ internal sealed class RunInputs
         Volumes = Volumes,
         Environment = Environment,
         CopyOut = CopyOut,
+        Tmpfs = Tmpfs,
+        CapAdd = CapAdd,
         WorkingDirectory = Blank(WorkingDirectory),
         // 0 is the parameter's unset value; anything else (even a negative number) is the CLI's to judge.
         Timeout = TimeoutSeconds != 0 ? TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,

@@ -57,6 +57,8 @@ public sealed class UnitTests : IDisposable
             Volumes = ["data:/data:ro"],
             Environment = ["A=1", "B=x=y"],
             CopyOut = ["/work/results:out/results"],
+            Tmpfs = ["/scratch"],
+            CapAdd = ["SYS_PTRACE"],
             WorkingDirectory = "/work",
             TimeoutSeconds = 300,
             Memory = "1.5g",
@@ -69,8 +71,8 @@ public sealed class UnitTests : IDisposable
 
         Assert.Equal(
             ["run", "--die-with-parent", "--image", "busybox:1.36", "-e", "A=1", "-e", "B=x=y", "-v", "data:/data:ro",
-             "--copy-out", "/work/results:out/results", "-w", "/work", "--timeout", "300", "--memory", "1.5g",
-             "--pids-limit", "64", "--network", "host", "--json-status", "/tmp/s.json", "c1", "/bin/sh", "-c", "./tests.sh --fast"],
+             "--tmpfs", "/scratch", "--copy-out", "/work/results:out/results", "-w", "/work", "--timeout", "300", "--memory", "1.5g",
+             "--pids-limit", "64", "--network", "host", "--cap-add", "SYS_PTRACE", "--json-status", "/tmp/s.json", "c1", "/bin/sh", "-c", "./tests.sh --fast"],
             argv);
     }
 

@@ -30,7 +30,7 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         var entries = package.Entries.Select(e => e.FullName).ToList();
         Assert.Equal(["build/TinyDocker.ContainerCases.dll", "build/TinyDocker.TestAdapter.Hosted.targets", "build/TinyDocker.TestAdapter.dll",
                       "build/TinyDocker.TestAdapter.props", "build/TinyDocker.TestAdapter.targets",
-                      "build/hosted/TinyContainer.MSTest.cs", "build/hosted/TinyContainer.XunitV3.cs"],
+                      "build/hosted/TinyContainer.MSTest.cs", "build/hosted/TinyContainer.NUnit.cs", "build/hosted/TinyContainer.XunitV3.cs"],
             entries.Where(e => e.StartsWith("build/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.Equal(0, Assert.Single(package.Entries, e => e.FullName.StartsWith("lib/", StringComparison.Ordinal) && e.FullName == "lib/net10.0/_._").Length);
         Assert.Single(entries, e => e.StartsWith("lib/", StringComparison.Ordinal));

@@ -116,6 +116,45 @@ public sealed class MtpEndToEndTests : IClassFixture<PackedMtpSample>
         Assert.Contains("error TINYDOCKER102", build.Stdout);
     }
 
+    [RootFact]
+    public void The_same_cases_run_as_nunit_tests_and_unknown_metadata_fails_the_build_naming_it()
+    {
+        _sample.EnsureBuilt();
+        string nunit = Path.Combine(_sample.Root, "nunit");
+        PackedSample.CopyTree(_sample.Dir, nunit);
+        foreach (var d in new[] { "bin", "obj", "TestResults" }.Select(d => Path.Combine(nunit, d)).Where(Directory.Exists))
+        {
+            Directory.Delete(d, recursive: true);
+        }
+        string project = Path.Combine(nunit, "SampleMtp.csproj");
+        string text = File.ReadAllText(project)
+            .Replace("<PackageReference Include=\"MSTest.TestFramework\" Version=\"4.5.2\" />", "<PackageReference Include=\"NUnit\" Version=\"5.0.0\" />", StringComparison.Ordinal)
+            .Replace("<PackageReference Include=\"MSTest.TestAdapter\" Version=\"4.5.2\" />", "<PackageReference Include=\"NUnit3TestAdapter\" Version=\"6.3.1\" />", StringComparison.Ordinal)
+            .Replace("<EnableMSTestRunner>true</EnableMSTestRunner>", "<EnableNUnitRunner>true</EnableNUnitRunner>", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(nunit, "UnitTests.cs"), "namespace SampleMtp;\npublic sealed class UnitTests { [NUnit.Framework.Test] public void Ordinary() { } }\n");
+
+        // A misspelt metadata name is an error that names it, not a silently unused value.
+        File.WriteAllText(project, text.Replace("<TinyContainerTest Update=\"tests/pass.sh\" ", "<TinyContainerTest Update=\"tests/pass.sh\" Netwrk=\"host\" ", StringComparison.Ordinal));
+        var build = Dotnet.Run(nunit, _sample.Environment, "build", "-nologo");
+        Assert.True(build.ExitCode != 0, build.ToString());
+        Assert.Contains("error TINYDOCKER104: TinyContainerTest `tests/pass.sh` has metadata `Netwrk`", build.Stdout);
+        Assert.DoesNotContain("metadata `Network`", build.Stdout);
+
+        File.WriteAllText(project, text);
+        var (process, results) = Test(nunit, "nunit");
+        Assert.True(process.ExitCode == 2, process.ToString());
+        // NUnit names a test by its method (the path as an identifier).
+        var byName = results.ToDictionary(r => r.Name);
+        Assert.Equal("Passed", byName["tests_pass_sh"].Outcome);
+        Assert.Contains("greeting: hi", byName["tests_pass_sh"].StdOut);
+        Assert.Equal("Failed", byName["tests_fail_sh"].Outcome);
+        Assert.Contains("exit code 3", byName["tests_fail_sh"].Message);
+        Assert.Equal("NotExecuted", byName["tests_skip_sh"].Outcome);
+        Assert.Contains("timed out after 3s", byName["tests_hang_sh"].Message);
+        Assert.Equal("Passed", byName["Ordinary"].Outcome);
+        Assert.Empty(_sample.Tool.StateEntries());
+    }
+
     /// <summary>`dotnet test` (MTP mode, from the sample's global.json) with a TRX report in a results directory of its own.</summary>
     private (ToolResult Process, IReadOnlyList<TrxResult> Results) Test(string dir, string name, params string[] args)
     {

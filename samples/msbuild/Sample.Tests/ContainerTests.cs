@@ -16,5 +16,16 @@ public class ContainerTests(ITestOutputHelper output)
         Assert.True(pid1.Contains("__init", StringComparison.Ordinal), $"not in a tinydocker container: PID 1 is `{pid1}`");
         // ...and the hostname is the container's name: by default the project's name and a suffix.
         Assert.StartsWith("Sample.Tests-", hostname, StringComparison.Ordinal);
+        Assert.Equal("cool", Thermometer.Describe(12));
+    }
+
+    /// <summary>Hangs when SAMPLE_HANG=1 (`dotnet test -e SAMPLE_HANG=1 --blame-hang-timeout 5s`), else passes at once.</summary>
+    [Fact]
+    public void Hangs_when_asked()
+    {
+        if (Environment.GetEnvironmentVariable("SAMPLE_HANG") == "1")
+        {
+            Thread.Sleep(Timeout.Infinite);
+        }
     }
 }
