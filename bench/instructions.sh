@@ -7,6 +7,7 @@
 #   bench/instructions.sh PATH/TO/dotnet-tinydocker [RUNS]
 set -euo pipefail
 exe=$1; runs=${2:-3}
+command -v valgrind >/dev/null || { echo "valgrind is missing: apt-get install valgrind" >&2; exit 1; }
 image=$(mktemp -d /tmp/tinydocker-instr.XXXXXX)
 out=$(mktemp -d /tmp/tinydocker-instr-out.XXXXXX)
 export TINYDOCKER_ROOT=/run/tinydocker-instr-$$

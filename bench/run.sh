@@ -8,7 +8,7 @@ source scripts/env.sh
 RUNS=${RUNS:-40}
 
 apt_missing=()
-for p in hyperfine bubblewrap runc busybox-static time; do
+for p in hyperfine bubblewrap runc busybox-static time debootstrap; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || apt_missing+=("$p")
 done
 if [ ${#apt_missing[@]} -gt 0 ]; then
