@@ -41,7 +41,7 @@ internal static class NetworkJoin
     {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').Contains(SelfExe.InitVerb);
+            return SelfExe.IsInitCommandLine(File.ReadAllText($"/proc/{pid}/cmdline"));
         }
         catch (IOException)
         {

@@ -24,6 +24,13 @@ internal static class SelfExe
             : Argv(InitVerb, specPath);
     }
 
+    /// <summary>Whether a /proc/PID/cmdline (NUL-separated) is a container init's, in either of its forms.</summary>
+    public static bool IsInitCommandLine(string cmdline)
+    {
+        string[] argv = cmdline.Split('\0');
+        return argv.Contains(InitVerb) || Path.GetFileName(argv[0]) == InitExeName;
+    }
+
     // NuGet extracts package files without their execute bits: without them the CLI starts itself.
     private static bool IsExecutable(string path)
         => File.Exists(path) && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) != 0;
