@@ -37,6 +37,34 @@ public sealed class RootlessTests : IClassFixture<BusyboxImage>, IDisposable
     }
 
     [RootlessFact]
+    public void A_detached_service_is_published_and_waited_for_rootless()
+    {
+        var tool = As(RootlessUser.WithRanges);
+        var start = tool.Run("run", "-d", "--no-cwd", "--image", _image.Dir, "-p", "0:8080", "rl-svc", "sh", "-c",
+            "mkdir -p /www && echo hello-rootless > /www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        try
+        {
+            // The probe joins a network namespace owned by the container's user namespace (nsenter).
+            var ready = tool.Run("wait", "--for", "tcp:8080", "--timeout", "20s", "rl-svc");
+            Assert.True(ready.ExitCode == 0, ready.ToString());
+            // Counter-proof: nothing listens on 8081 in the container, so the same probe times out.
+            Assert.Equal(124, tool.Run("wait", "--for", "tcp:8081", "--timeout", "1s", "rl-svc").ExitCode);
+
+            int port = int.Parse(tool.Run("port", "rl-svc", "8080").Stdout.Trim().Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture);
+            using var client = new System.Net.Sockets.TcpClient("127.0.0.1", port);
+            using var stream = client.GetStream();
+            stream.Write("GET /index.html HTTP/1.0\r\n\r\n"u8);
+            Assert.Contains("hello-rootless", new StreamReader(stream).ReadToEnd(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            tool.Run("rm", "-f", "rl-svc");
+        }
+        Assert.Empty(_tool.StateEntries());
+    }
+
+    [RootlessFact]
     public void Without_subordinate_ids_only_root_is_mapped_and_another_user_is_refused_with_the_fix()
     {
         var user = RootlessUser.SingleId!;

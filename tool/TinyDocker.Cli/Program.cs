@@ -18,6 +18,10 @@ if (args is [TinyDocker.Runtime.Init.ExecHelper.Verb, var initPid])
 {
     return TinyDocker.Runtime.Init.ExecHelper.Run(initPid);
 }
+if (args is [TinyDocker.Runtime.Host.ReadinessCheck.TcpProbeVerb, var port])
+{
+    return TinyDocker.Runtime.Host.ReadinessCheck.ProbeHere(port);
+}
 if (args is [TinyDocker.Runtime.Host.DetachedStart.Verb, var owner])
 {
     return TinyDocker.Runtime.Host.DetachedSupervisor.Run(owner, CliErrors.Guard);

@@ -59,6 +59,11 @@ public abstract record ReadinessCheck(string Text)
         public bool Probe(string root, string name)
         {
             using var init = NetworkJoin.OpenInit(root, name);
+            var container = LiveContainer.Open(root, name);
+            if (container.Spec.Rootless)
+            {
+                return ProbeRootless(container.InitPid);
+            }
             bool connected = false;
             Exception? error = null;
             var thread = new Thread(() =>
@@ -77,7 +82,32 @@ public abstract record ReadinessCheck(string Text)
             thread.Join();
             return error is null ? connected : throw error;
         }
+
+        /// <summary>
+        /// Rootless, the container's network namespace belongs to its user namespace, which no thread
+        /// of this multi-threaded process can join: util-linux nsenter joins both for a probe process
+        /// of this program (still in the host's mount and PID namespaces), which makes the one connect.
+        /// </summary>
+        private bool ProbeRootless(int initPid)
+        {
+            string[] argv = Rootless.FirstStep.ExecArgv(initPid,
+                SelfExe.TcpProbeArgv(Port.ToString(CultureInfo.InvariantCulture)), alsoNetwork: true);
+            int pid = Sys.Spawn(argv[0], argv, SelfExe.HelperEnvironment(), [], out int errno);
+            if (pid < 0)
+            {
+                throw new SyscallException("posix_spawn", argv[0], errno);
+            }
+            Sys.Wait(pid, out int status);
+            return status == 0;
+        }
     }
+
+    /// <summary>`__tcp-probe PORT`: one connect to 127.0.0.1:PORT where this process is; exit 0 when it succeeds.</summary>
+    public const string TcpProbeVerb = "__tcp-probe";
+
+    public static int ProbeHere(string port)
+        => int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && p is > 0 and < 65536
+           && Sys.TryConnectLoopback(p, 1000) ? 0 : 1;
 
     public sealed record Cmd(string Text, string Command) : ReadinessCheck(Text)
     {

@@ -39,6 +39,9 @@ internal static class SelfExe
     public static string[] ExecArgv(int initPid)
         => Argv(Init.ExecHelper.Verb, initPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>argv for "this program, one rootless tcp readiness probe" (see Host/ReadinessCheck.cs).</summary>
+    public static string[] TcpProbeArgv(string port) => Argv(ReadinessCheck.TcpProbeVerb, port);
+
     /// <summary>argv for "this program, detached supervisor mode" (see Host/DetachedStart.cs).</summary>
     public static string[] SupervisorArgv(bool hasOwner) => Argv(DetachedStart.Verb, hasOwner ? DetachedStart.WithOwner : "-");
 

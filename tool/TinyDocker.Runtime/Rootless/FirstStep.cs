@@ -35,12 +35,18 @@ internal static class FirstStep
     /// ids are kept (nsenter's setgroups would fail where the namespace denies it): the caller's
     /// uid is the one root inside maps to, so the helper is root there.
     /// </summary>
-    public static string[] ExecArgv(int initPid, IReadOnlyList<string> helperArgv)
+    /// <paramref name="alsoNetwork"/>: the network namespace too (the tcp readiness probe, which joins nothing itself).
+    public static string[] ExecArgv(int initPid, IReadOnlyList<string> helperArgv, bool alsoNetwork = false)
     {
         var argv = new List<string>
         {
-            Find(Nsenter), $"--target={initPid.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "--user", "--preserve-credentials", "--",
+            Find(Nsenter), $"--target={initPid.ToString(System.Globalization.CultureInfo.InvariantCulture)}", "--user",
         };
+        if (alsoNetwork)
+        {
+            argv.Add("--net");
+        }
+        argv.AddRange(["--preserve-credentials", "--"]);
         argv.AddRange(helperArgv);
         return [.. argv];
     }
