@@ -4,6 +4,13 @@
 #   sudo scripts/test.sh            everything
 #   sudo scripts/test.sh FILTER     only tests matching a dotnet test --filter expression
 set -euo pipefail
+# Started in the background by a non-interactive shell (`scripts/test.sh &`, nohup), this script
+# inherits SIGINT and SIGQUIT ignored, and so would every build and container it starts: the
+# Ctrl-C tests would then wait for a cancellation that never comes. A shell cannot undo an ignore
+# it inherited, so run again with both at their defaults (coreutils env).
+if [ -z "${TINYDOCKER_TEST_SIGNALS_RESET:-}" ]; then
+  TINYDOCKER_TEST_SIGNALS_RESET=1 exec env --default-signal=INT,QUIT "$0" "$@"
+fi
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 scripts/install-deps.sh
