@@ -84,11 +84,13 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Empty(_tool.StateEntries());
     }
 
-    [RootFact]
-    public void When_the_tool_is_killed_the_container_dies_and_prune_cleans_up()
+    [RootTheory]
+    [InlineData("0:0")]
+    [InlineData("1000:1000")] // a uid change clears the init's parent-death signal: it outlived the tool
+    public void When_the_tool_is_killed_the_container_dies_and_prune_cleans_up(string user)
     {
         string marker = Marker();
-        using var p = _tool.Start("run", "--image", _image.Dir, "--memory", "256m", "--pids-limit", "100", "killed", "sh", "-c", $"echo up; sleep {marker}");
+        using var p = _tool.Start("run", "--image", _image.Dir, "--memory", "256m", "--pids-limit", "100", "-u", user, "killed", "sh", "-c", $"echo up; sleep {marker}");
         Assert.Equal("up", p.StandardOutput.ReadLine());
         WaitFor(() => Machine.ProcessesWith($"sleep {marker}").Count >= 2, TimeSpan.FromSeconds(5), "the container's sleep");
 

@@ -50,6 +50,9 @@ internal sealed class Confinement
         {
             // Needs SETUID/SETGID, so before capset; a non-zero uid clears permitted and effective itself.
             Sys.SetThreadCredentials(user.Uid, user.Gid);
+            // The kernel clears a thread's parent-death signal when its uid or gid changes: armed
+            // again, or the init (and the command) would outlive a supervisor killed with SIGKILL.
+            Sys.SetParentDeathSignal(Tmds.Linux.LibC.SIGKILL);
         }
         if (!_spec.Privileged)
         {

@@ -58,8 +58,16 @@ internal sealed class Reaper : IDisposable
                     Sys.Kill(-1, SIGKILL); // from PID 1: every process of the namespace but itself
                 }
             }
-            else if (message == InitProtocol.Exit || message < 0)
+            else if (message == InitProtocol.Exit)
             {
+                _exitAllowed.Set();
+                return;
+            }
+            else if (message < 0)
+            {
+                // EOF without 'X': the supervisor is gone (killed). The parent-death signal should
+                // have ended us already; this is the second line, whatever cleared that signal.
+                Sys.Kill(-1, SIGKILL);
                 _exitAllowed.Set();
                 return;
             }
