@@ -13,9 +13,6 @@ internal sealed record CliTool(string FileName, IReadOnlyList<string> PrefixArgu
     public const string BundledDll = "dotnet-tinydocker.dll";
     public const string NativeName = "dotnet-tinydocker";
 
-    /// <summary>The init alone, beside the NativeAOT CLI (tool/TinyDocker.Init).</summary>
-    public const string InitName = "tinydocker-init";
-
     /// <summary>`dotnet path/dotnet-tinydocker.dll` or `path/linux-x64/dotnet-tinydocker`.</summary>
     public string Description => PrefixArguments.Count == 0 ? FileName : $"{FileName} {string.Join(' ', PrefixArguments)}";
 
@@ -52,17 +49,7 @@ internal sealed record CliTool(string FileName, IReadOnlyList<string> PrefixArgu
             return null;
         }
         string native = System.IO.Path.Combine(dir, rid, NativeName);
-        if (!File.Exists(native) || !MakeExecutable(native))
-        {
-            return null;
-        }
-        // The container's init, which the NativeAOT CLI starts instead of itself when it is executable.
-        string init = System.IO.Path.Combine(dir, rid, InitName);
-        if (File.Exists(init))
-        {
-            MakeExecutable(init);
-        }
-        return native;
+        return File.Exists(native) && MakeExecutable(native) ? native : null;
     }
 
     /// <summary>NuGet extracts a package's files without their execute bits: restore them (once), or fall back to the dll.</summary>

@@ -17,8 +17,6 @@ fi
 dotnet tool install tinydocker --tool-path "$dir" --add-source "$feed" --prerelease
 exe=$(readlink -f "$dir/dotnet-tinydocker")
 chmod 0755 "$exe"
-# The container's init beside it (NativeAOT packages), which the tool starts instead of itself.
-if [ -e "$(dirname "$exe")/tinydocker-init" ]; then chmod 0755 "$(dirname "$exe")/tinydocker-init"; fi
 # Every directory on the way to it must be searchable too.
 d=$(dirname "$exe")
 while [ "$d" != "$dir" ] && [ "$d" != / ]; do chmod go+rx "$d"; d=$(dirname "$d"); done

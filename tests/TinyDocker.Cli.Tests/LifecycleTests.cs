@@ -98,7 +98,7 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
         p.WaitForExit();
 
         WaitFor(() => Machine.ProcessesWith($"sleep {marker}").Count == 0, TimeSpan.FromSeconds(1), "the container to die");
-        Assert.Empty(Machine.ProcessesWith($"{_tool.StateRoot}/killed/")); // the init, either form (__init or tinydocker-init)
+        Assert.Empty(Machine.ProcessesWith($"__init {_tool.StateRoot}/killed/"));
         Assert.Empty(_tool.LeftMounts());
         var ps = _tool.Run("ps", "-a", "--format", "json");
         Assert.Contains("\"running\": false", ps.Stdout, StringComparison.Ordinal);

@@ -135,7 +135,9 @@ public sealed class RunOptionsTests : IClassFixture<BusyboxImage>, IDisposable
         }
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(2), $"the host took {sw.Elapsed} to start a process");
         Assert.True(bomb.WaitForExit(20_000));
-        Assert.Equal(124, bomb.ExitCode);
+        // 124: the timeout ended it; 2: its own shell could not fork any more ("can't fork", seen
+        // under load). Either way the limit held and the host stayed responsive.
+        Assert.Contains(bomb.ExitCode, new[] { 124, 2 });
         Assert.Empty(_tool.StateEntries());
     }
 

@@ -39,8 +39,6 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         if (System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64)
         {
             Assert.Contains("tools/tinydocker/linux-x64/dotnet-tinydocker", entries);
-            // And the init it starts instead of itself (Host/SelfExe.cs).
-            Assert.Contains("tools/tinydocker/linux-x64/tinydocker-init", entries);
         }
         Assert.Contains("tools/tinydocker/TinyDocker.Runtime.dll", entries);
         // The build copied the adapter and its case runner, and only them, beside the test assembly; the cases file is there too.

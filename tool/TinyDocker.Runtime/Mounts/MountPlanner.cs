@@ -115,13 +115,9 @@ public static class MountPlanner
         return ops;
     }
 
-    /// <summary>
-    /// The overlay option string; every path in it has passed <see cref="SpecValidator.CheckOverlayPath"/>.
-    /// <c>volatile</c>: the upper layer is on the container's scratch tmpfs, which dies with it, so
-    /// the overlay skips the syncs of the upper filesystem an fsync, syncfs or its unmount would make.
-    /// </summary>
+    /// <summary>The overlay option string; every path in it has passed <see cref="SpecValidator.CheckOverlayPath"/>.</summary>
     public static string OverlayData(IReadOnlyList<string> lowers, string upper, string work)
-        => $"lowerdir={string.Join(':', lowers)},upperdir={upper},workdir={work},volatile";
+        => $"lowerdir={string.Join(':', lowers)},upperdir={upper},workdir={work}";
 
     /// <summary>
     /// /sys/fs/cgroup as a tmpfs holding the host's hierarchies mounted again: the init has
