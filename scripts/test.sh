@@ -45,15 +45,22 @@ if [ -z "${TINYDOCKER_SKIP_AOT:-}" ]; then
   rm -rf "$aot"
 fi
 
-# One closing line over all projects, counted from the TRX files.
+# One closing line over all projects, counted from the TRX files, then each failed test.
 python3 - "$results" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
+failures = []
 for f in glob.glob(sys.argv[1] + "/*.trx"):
     c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
     passed += int(c.get("passed")); failed += int(c.get("failed")) + int(c.get("error"))
     skipped += int(c.get("notExecuted"))
+    for r in ET.parse(f).getroot().iterfind("t:Results/t:UnitTestResult", ns):
+        if r.get("outcome") in ("Failed", "Error"):
+            message = r.findtext("t:Output/t:ErrorInfo/t:Message", "", ns).strip().splitlines()
+            failures.append(f"FAILED {r.get('testName')}: {message[0][:300] if message else ''}")
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
+# The failures last, so that the tail of a CI log names them.
+print("\n".join(failures))
 PY
 exit $status
