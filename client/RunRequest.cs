@@ -36,11 +36,29 @@ internal sealed record RunRequest
     /// <summary>A directory the container's upper layer (its writes) is saved to before it is discarded.</summary>
     public string? KeepUpper { get; init; }
 
+    /// <summary>`-d`: a service. `run` returns once the command has started; with the `--die-with-parent`
+    /// every request carries, the process that ran `run -d` owns it (its end, SIGKILL too, ends the service).</summary>
+    public bool Detach { get; init; }
+
+    /// <summary>`--rm`: a detached container leaves no record when it exits.</summary>
+    public bool Remove { get; init; }
+
+    /// <summary>`-p [HOSTIP:]HOSTPORT:CONTAINERPORT` each; HOSTPORT 0 picks a free port (<see cref="ContainerVerbs.Port"/>).</summary>
+    public IReadOnlyList<string> Publish { get; init; } = [];
+
     /// <summary>`run [options] NAME COMMAND...`: options first, because the CLI stops reading them at NAME.</summary>
     public IReadOnlyList<string> ToArguments()
     {
         // No container outlives an MSBuild node or a test host that is killed outright.
         var args = new List<string> { "run", "--die-with-parent" };
+        if (Detach)
+        {
+            args.Add("-d");
+        }
+        if (Remove)
+        {
+            args.Add("--rm");
+        }
         void Add(string option, string? value)
         {
             if (value is { Length: > 0 })
@@ -72,6 +90,10 @@ internal sealed record RunRequest
         Add("--memory", Memory);
         Add("--pids-limit", PidsLimit);
         Add("--network", Network);
+        foreach (var p in Publish)
+        {
+            Add("-p", p);
+        }
         foreach (var c in CapAdd)
         {
             Add("--cap-add", c);
