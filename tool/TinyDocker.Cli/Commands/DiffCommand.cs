@@ -16,7 +16,7 @@ internal static class DiffCommand
         cmd.OnExecute(() =>
         {
             var c = LiveContainer.Open(StateRoot.Current, name.Value ?? "");
-            string scratch = c.ScratchDir ?? throw new TinyDockerException($"container `{c.Spec.Name}` is still starting");
+            string scratch = c.ScratchDir;
             foreach (var change in UpperLayer.Diff(scratch, c.Spec))
             {
                 Console.WriteLine($"{change.Kind} {change.Path}");

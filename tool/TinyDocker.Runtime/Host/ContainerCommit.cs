@@ -33,7 +33,7 @@ public static class ContainerCommit
             + "commit adds a layer to a stored image (`image import` the directory as a tarball, then `run --image`)");
         var store = ImageStore.Open();
         var baseImage = store.ReadImage(imageId) ?? throw new TinyDockerException($"image `{imageId}` of container `{c.Spec.Name}` is no longer in the store");
-        string scratch = c.ScratchDir ?? throw new TinyDockerException($"container `{c.Spec.Name}` is still starting");
+        string scratch = c.ScratchDir;
         store.EnsureCreated();
         using var importing = store.ImportLock(); // prune keeps the base layers and sees no half-import
         string tmp = store.NewTempDir("commit");

@@ -4,26 +4,55 @@ using TinyDocker.Runtime.Spec;
 namespace TinyDocker.Runtime.State;
 
 /// <summary>A running container found by name, for the verbs that act on one: exec, stop, kill, diff.</summary>
-public sealed record LiveContainer(ContainerSpec Spec, int InitPid, int SupervisorPid, string? ScratchDir)
+public sealed record LiveContainer(ContainerSpec Spec, int InitPid, int SupervisorPid, string ScratchDir)
 {
+    /// <summary>How long a verb waits for a container that holds its name but has not yet recorded its pids.</summary>
+    private static readonly TimeSpan StartingWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The container NAME once it runs. One that is still starting (its name is locked, its pids and
+    /// scratch directory not yet recorded: the command may already have printed its first line) is
+    /// waited for, at most <see cref="StartingWait"/>, so `exec`, `diff` or `commit` right after a
+    /// container's first output find it whole rather than failing at random.
+    /// </summary>
     public static LiveContainer Open(string root, string name)
     {
         // A name is one directory below the root: `../x` or `/x` must not reach another directory.
         string dir = Path.Combine(root, name);
-        if (!SpecValidator.IsValidName(name) || !Directory.Exists(dir) || !ContainerState.IsLocked(dir))
+        var deadline = DateTime.UtcNow + StartingWait;
+        while (true)
         {
-            throw new TinyDockerException($"no running container named `{name}`");
+            if (!SpecValidator.IsValidName(name) || !Directory.Exists(dir) || !ContainerState.IsLocked(dir))
+            {
+                throw new TinyDockerException($"no running container named `{name}`");
+            }
+            if (TryReadStarted(dir) is { } started)
+            {
+                return started;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TinyDockerException($"container `{name}` is still starting");
+            }
+            Thread.Sleep(10);
         }
-        var spec = SpecJson.Read(Path.Combine(dir, ContainerState.SpecFile));
-        int initPid = ReadPid(dir, ContainerState.PidFile, name);
-        int supervisorPid = ReadPid(dir, ContainerState.SupervisorFile, name);
-        return new LiveContainer(spec, initPid, supervisorPid, StateRoot.TryRead(Path.Combine(dir, ContainerState.ScratchFile)));
     }
 
-    private static int ReadPid(string dir, string file, string name)
-        => int.TryParse(StateRoot.TryRead(Path.Combine(dir, file)), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
-            ? pid
-            : throw new TinyDockerException($"container `{name}` is still starting");
+    private static LiveContainer? TryReadStarted(string dir)
+    {
+        // Each file is created, then written: an empty one is one not written yet.
+        string? scratch = StateRoot.TryRead(Path.Combine(dir, ContainerState.ScratchFile));
+        if (scratch is not { Length: > 0 } || ReadPid(dir, ContainerState.PidFile) is not { } initPid
+            || ReadPid(dir, ContainerState.SupervisorFile) is not { } supervisorPid)
+        {
+            return null;
+        }
+        // The spec is written before any of the three: once they are there, it is whole.
+        return new LiveContainer(SpecJson.Read(Path.Combine(dir, ContainerState.SpecFile)), initPid, supervisorPid, scratch);
+    }
+
+    private static int? ReadPid(string dir, string file)
+        => int.TryParse(StateRoot.TryRead(Path.Combine(dir, file)), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) ? pid : null;
 
     /// <summary>
     /// As Ctrl-C on its `run`: the first SIGTERM to the supervisor stops the command gracefully;
