@@ -23,6 +23,7 @@ public static class ServiceWait
         var tail = new Queue<ContainerLog.Entry>();
         var pending = checks.ToList();
         var deadline = DateTime.UtcNow + timeout;
+        string? probeError = null;
         while (true)
         {
             var exited = exit.Exited();
@@ -42,7 +43,7 @@ public static class ServiceWait
                 WriteTail(tail, stderr);
                 return NotReady;
             }
-            pending.RemoveAll(c => Probe(c, root, name, exit));
+            pending.RemoveAll(c => Probe(c, root, name, ref probeError));
             if (pending.Count == 0)
             {
                 return 0;
@@ -50,7 +51,8 @@ public static class ServiceWait
             var now = DateTime.UtcNow;
             if (now >= deadline)
             {
-                stderr.WriteLine($"tinydocker: container `{name}` not ready after {Durations.Format(timeout)} (waiting for {Waiting(pending)})");
+                string why = probeError is null ? "" : $"; the last probe: {probeError}";
+                stderr.WriteLine($"tinydocker: container `{name}` not ready after {Durations.Format(timeout)} (waiting for {Waiting(pending)}{why})");
                 WriteTail(tail, stderr);
                 return ExitCodes.TimedOut;
             }
@@ -73,8 +75,12 @@ public static class ServiceWait
         }
     }
 
-    /// <summary>A probe that fails because the container exited meanwhile is not met: the next round reports the exit.</summary>
-    private static bool Probe(ReadinessCheck check, string root, string name, ExitWatch exit)
+    /// <summary>
+    /// A probe that cannot be made is not met. A container that is exiting fails its probes (its
+    /// init is gone) while its supervisor still holds the name: the next round sees the exit and
+    /// reports it; a lasting reason is named at the timeout.
+    /// </summary>
+    private static bool Probe(ReadinessCheck check, string root, string name, ref string? error)
     {
         try
         {
@@ -85,8 +91,9 @@ public static class ServiceWait
                 _ => false,
             };
         }
-        catch (TinyDockerException) when (exit.Exited() is not null)
+        catch (TinyDockerException e)
         {
+            error = e.Message;
             return false;
         }
     }
