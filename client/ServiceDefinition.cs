@@ -40,6 +40,9 @@ internal sealed record ServiceDefinition
     public string? WorkingDirectory { get; init; }
     public string? Memory { get; init; }
 
+    /// <summary>Share the caller's current directory (`run`'s default); off for a service unless asked.</summary>
+    public bool ShareCurrentDirectory { get; init; }
+
     /// <summary>Detached, owned by the process that starts it (RunRequest's `--die-with-parent`), kept until removed.</summary>
     public RunRequest ToRunRequest() => new()
     {
@@ -55,6 +58,7 @@ internal sealed record ServiceDefinition
         WorkingDirectory = WorkingDirectory,
         Memory = Memory,
         Detach = true,
+        NoCwd = !ShareCurrentDirectory,
     };
 
     /// <summary>The timeout as the CLI's duration, in milliseconds so no fraction is lost.</summary>
