@@ -69,21 +69,11 @@ public sealed class HostileStartTests(ServiceImages images)
 
         var start = slow.StartAsync(cancel.Token);
         // Cancel once it really runs (the wait for readiness has begun), not before `run -d` did anything.
-        await WaitUntil(() => images.Tool.Run(["ps"]).Stdout.Contains(slow.Name, StringComparison.Ordinal));
+        await Poll.Until(() => images.Tool.Run(["ps"]).Stdout.Contains(slow.Name, StringComparison.Ordinal));
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => start);
         Leftovers.AssertNone(images, slow.Name);
         await slow.DisposeAsync();
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in 60 s");
-            await Task.Delay(50);
-        }
     }
 }
