@@ -16,7 +16,8 @@ string engine = args[0], image = args[1], mode = args[2];
 int runs = int.Parse(args[3], CultureInfo.InvariantCulture);
 string? cli = args.Length > 4 ? args[4] : null;
 string serve = $"exec {Bin}/postgres -D {Data} -k /tmp -c listen_addresses=127.0.0.1";
-string command = mode == "initdb" ? $"{Bin}/initdb -D {Data} -A trust -U postgres >/dev/null && {serve}" : serve;
+// Docker's published port arrives from the bridge (docker-proxy), not from 127.0.0.1: trust every host (both engines).
+string command = mode == "initdb" ? $"{Bin}/initdb -D {Data} -A trust -U postgres >/dev/null && echo 'host all all 0.0.0.0/0 trust' >>{Data}/pg_hba.conf && {serve}" : serve;
 // Testcontainers publishes through docker-proxy to the container's bridge address: listen there too.
 string dockerCommand = command.Replace("listen_addresses=127.0.0.1", "listen_addresses=*", StringComparison.Ordinal);
 
