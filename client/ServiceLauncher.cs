@@ -32,7 +32,7 @@ internal sealed class ServiceLauncher(CliTool tool, IReadOnlyDictionary<string, 
         }
         catch (OperationCanceledException)
         {
-            Remove(service.Name);
+            RemoveStarting(service.Name);
             throw;
         }
         if (started.ExitCode != 0)
@@ -111,6 +111,33 @@ internal sealed class ServiceLauncher(CliTool tool, IReadOnlyDictionary<string, 
     public bool Remove(string name) => Cli(ContainerVerbs.ForceRemove(name), CancellationToken.None).ExitCode == 0;
 
     public Task<bool> RemoveAsync(string name) => Task.Run(() => Remove(name));
+
+    /// <summary>
+    /// After a cancelled `run -d`: a container SIGTERM caught while it started is still there, and
+    /// `rm -f` refuses it (125) until its start is over, so retry while `ps -a` still lists it.
+    /// </summary>
+    private void RemoveStarting(string name)
+    {
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        while (!Remove(name) && Listed(name) && elapsed.Elapsed < StartingGrace)
+        {
+            Thread.Sleep(100);
+        }
+    }
+
+    private static readonly TimeSpan StartingGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether `ps -a` lists a container of this name (in any state).</summary>
+    private bool Listed(string name)
+    {
+        var ps = Cli(["ps", "-a", "--format", "json"], CancellationToken.None);
+        if (ps.ExitCode != 0)
+        {
+            return false;
+        }
+        using var doc = System.Text.Json.JsonDocument.Parse(ps.Stdout);
+        return doc.RootElement.EnumerateArray().Any(c => c.TryGetProperty("name", out var n) && n.GetString() == name);
+    }
 
     /// <summary>SIGTERM, then SIGKILL after the grace (`stop`); the record stays for `logs` until <see cref="Remove"/>.</summary>
     public void Stop(string name, string? grace = null, CancellationToken cancel = default) => Checked(name, ContainerVerbs.Stop(name, grace), cancel);
