@@ -43,6 +43,9 @@ internal sealed record RunRequest
     /// <summary>`--rm`: a detached container leaves no record when it exits.</summary>
     public bool Remove { get; init; }
 
+    /// <summary>`--no-cwd`: the host's current directory is not shared (a service needs none of the caller's files).</summary>
+    public bool NoCwd { get; init; }
+
     /// <summary>`-p [HOSTIP:]HOSTPORT:CONTAINERPORT` each; HOSTPORT 0 picks a free port (<see cref="ContainerVerbs.Port"/>).</summary>
     public IReadOnlyList<string> Publish { get; init; } = [];
 
@@ -58,6 +61,10 @@ internal sealed record RunRequest
         if (Remove)
         {
             args.Add("--rm");
+        }
+        if (NoCwd)
+        {
+            args.Add("--no-cwd");
         }
         void Add(string option, string? value)
         {
