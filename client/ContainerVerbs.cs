@@ -40,6 +40,13 @@ internal static class ContainerVerbs
     /// <summary>`rm -f NAME`: kills it if it still runs and removes its record.</summary>
     public static IReadOnlyList<string> ForceRemove(string name) => ["rm", "-f", name];
 
+    /// <summary>`wait NAME` (docker's): blocks until it exits, prints its exit code.</summary>
+    public static IReadOnlyList<string> Wait(string name) => ["wait", name];
+
+    /// <summary>`exec [-u USER] NAME -- COMMAND...`: a further command in it, its exit code exec's own.</summary>
+    public static IReadOnlyList<string> Exec(string name, IReadOnlyList<string> command, string? user = null) =>
+        user is { Length: > 0 } ? ["exec", "-u", user, name, "--", .. command] : ["exec", name, "--", .. command];
+
     /// <summary>`commit NAME IMAGE[:TAG]`: its changes as a new layer, e.g. an initialised database to start each case from.</summary>
     public static IReadOnlyList<string> Commit(string name, string image) => ["commit", name, image];
 }
