@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace TinyDocker.Client;
 
 /// <summary>A published port of a started service: CONTAINERPORT/tcp -> HOSTIP:HOSTPORT.</summary>
@@ -19,7 +17,9 @@ internal sealed record PublishedPort(string Service, int ContainerPort, string H
 /// </summary>
 internal sealed class ServiceGroup(CliTool tool, IReadOnlyDictionary<string, string>? environment) : IDisposable
 {
+    private readonly ServiceLauncher _launcher = new(tool, environment);
     private readonly List<ServiceDefinition> _started = [];
+    private readonly List<PublishedPort> _ports = [];
     private readonly Lock _lock = new();
     private bool _disposed;
 
@@ -55,7 +55,6 @@ internal sealed class ServiceGroup(CliTool tool, IReadOnlyDictionary<string, str
     {
         try
         {
-            var ports = new List<PublishedPort>();
             foreach (var (definition, init) in services)
             {
                 var d = NetworkOwner is { } owner ? definition with { NetworkOf = owner } : definition;
@@ -63,19 +62,15 @@ internal sealed class ServiceGroup(CliTool tool, IReadOnlyDictionary<string, str
                 NetworkOwner ??= d.Name;
                 if (init is { Length: > 0 })
                 {
-                    var r = Cli(["exec", d.Name, "/bin/sh", "-c", init], cancel);
+                    var r = _launcher.Exec(d.Name, ["/bin/sh", "-c", init], cancel: cancel);
                     if (r.ExitCode != 0)
                     {
                         throw new ServiceStartException(d.Name, ServiceStartStep.Ready, r.ExitCode,
                             $"its Init command `{init}` exited with code {r.ExitCode}", null, Tail(r.Stdout + r.Stderr) + LogTail(d.Name));
                     }
                 }
-                if (d.Ports.Count > 0)
-                {
-                    ports.AddRange(ReadPorts(d.Name, cancel));
-                }
             }
-            Ports = ports;
+            Ports = [.. _ports];
         }
         catch
         {
@@ -85,20 +80,20 @@ internal sealed class ServiceGroup(CliTool tool, IReadOnlyDictionary<string, str
     }
 
     /// <summary>`commit OWNER IMAGE`: the service's changes as a new image (a snapshot to start each case from).</summary>
-    public void Commit(string service, string image, CancellationToken cancel)
-    {
-        var r = Cli(ContainerVerbs.Commit(service, image), cancel);
-        if (r.ExitCode != 0)
-        {
-            throw new ServiceCommandException(service, ContainerVerbs.Commit(service, image), r);
-        }
-    }
+    public void Commit(string service, string image, CancellationToken cancel) => _launcher.Commit(service, image, cancel);
 
     /// <summary>The last lines of a service's stdout and stderr, as `logs --tail` gives them; empty if it has no record any more.</summary>
     public string LogTail(string service, int lines = LogTailLines)
     {
-        var r = Cli(ContainerVerbs.Logs(service, lines), CancellationToken.None);
-        return r.ExitCode == 0 ? r.Stdout + r.Stderr : "";
+        try
+        {
+            var logs = _launcher.Logs(service, lines);
+            return logs.Stdout + logs.Stderr;
+        }
+        catch (ServiceCommandException)
+        {
+            return "";
+        }
     }
 
     /// <summary>Removes every service (`rm -f`, the joiners first): killed, their records gone.</summary>
@@ -113,63 +108,37 @@ internal sealed class ServiceGroup(CliTool tool, IReadOnlyDictionary<string, str
         }
         for (int i = started.Length - 1; i >= 0; i--)
         {
-            Cli(ContainerVerbs.ForceRemove(started[i].Name), CancellationToken.None);
+            _launcher.Remove(started[i].Name);
         }
     }
 
     private void StartOne(ServiceDefinition d, CancellationToken cancel)
     {
-        var run = Cli(d.ToRunRequest().ToArguments(), cancel);
-        if (run.ExitCode != 0)
-        {
-            // `run -d` leaves nothing when it fails.
-            throw new ServiceStartException(d.Name, ServiceStartStep.Run, run.ExitCode, run.Reason, null, "");
-        }
         lock (_lock)
         {
-            _started.Add(d);
             if (_disposed)
             {
                 throw new OperationCanceledException();
             }
+            // Listed before it starts: a Dispose meanwhile removes it too (`rm -f` of a name not made yet is harmless).
+            _started.Add(d);
         }
-        if (d.Ready.Count == 0)
+        try
         {
-            return;
+            var running = _launcher.Start(d, cancel);
+            _ports.AddRange(running.Ports.Select(p => new PublishedPort(d.Name, p.Key, p.Value.Address.ToString(), p.Value.Port)));
         }
-        var wait = Cli(ContainerVerbs.WaitFor(d.Name, d.Ready, d.ReadyTimeoutArgument), cancel);
-        if (wait.ExitCode != 0)
+        catch (ServiceStartException)
         {
-            // `wait` prints its one line, then the last lines of the service's log.
-            string[] lines = wait.Stderr.Split('\n');
-            string reason = lines[0].StartsWith(CliMessages.Prefix, StringComparison.Ordinal) ? lines[0][CliMessages.Prefix.Length..] : wait.Reason;
-            string tail = string.Join('\n', lines.Skip(1));
-            int? code = wait.ExitCode == 1 && System.Text.RegularExpressions.Regex.Match(reason, @"exited with code (\d+)") is { Success: true } m
-                ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
-            throw new ServiceStartException(d.Name, ServiceStartStep.Ready, wait.ExitCode, reason, code, tail);
-        }
-    }
-
-    private IEnumerable<PublishedPort> ReadPorts(string service, CancellationToken cancel)
-    {
-        var r = Cli(ContainerVerbs.Port(service), cancel);
-        if (r.ExitCode != 0)
-        {
-            throw new ServiceCommandException(service, ContainerVerbs.Port(service), r);
-        }
-        // `5432/tcp -> 127.0.0.1:49153`
-        foreach (string line in r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var m = System.Text.RegularExpressions.Regex.Match(line, @"^(\d+)/tcp -> \[?(.+?)\]?:(\d+)$");
-            if (m.Success)
+            // The launcher left nothing of it.
+            lock (_lock)
             {
-                yield return new PublishedPort(service, int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), m.Groups[2].Value, int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture));
+                _started.Remove(d);
             }
+            throw;
         }
     }
 
     private static string Tail(string text)
         => string.Join('\n', text.Split('\n').TakeLast(LogTailLines));
-
-    private CliResult Cli(IReadOnlyList<string> args, CancellationToken cancel) => CliRunner.Run(tool, args, environment, cancel);
 }
