@@ -5,8 +5,8 @@ set -euo pipefail
 # python3: the escape suite makes raw system calls through ctypes; gcc and libc6-dev build its
 # static attack programs (tests/TinyDocker.Testing/CProgram.cs).
 # uidmap: newuidmap/newgidmap for rootless containers with a full id map (util-linux, essential, brings unshare, nsenter and setpriv).
-# postgresql-15: a real service for the published-port tests.
-packages=(busybox-static docker-registry skopeo umoci python3 gcc libc6-dev uidmap postgresql-15)
+# postgresql-15: a real service for the published-port tests; redis-server: the test adapter's run-scoped service (samples/services).
+packages=(busybox-static docker-registry skopeo umoci python3 gcc libc6-dev uidmap postgresql-15 redis-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
