@@ -5,10 +5,10 @@ set -euo pipefail
 # python3: the escape suite makes raw system calls through ctypes; gcc and libc6-dev build its
 # static attack programs (tests/TinyDocker.Testing/CProgram.cs).
 # uidmap: newuidmap/newgidmap for rootless containers with a full id map (util-linux, essential, brings unshare, nsenter and setpriv).
-# postgresql-15: a real service for the published-port tests.
+# postgresql-15: a real service for the published-port tests; redis-server: the test adapter's run-scoped service (samples/services).
 # debootstrap: the Debian image (PostgreSQL 15, Redis) of the service suites, built once and cached
 # under /var/tmp/tinydocker-test-images (tests/TinyDocker.Testing/DebianImage.cs).
-packages=(busybox-static docker-registry skopeo umoci python3 gcc libc6-dev uidmap postgresql-15 debootstrap)
+packages=(busybox-static docker-registry skopeo umoci python3 gcc libc6-dev uidmap postgresql-15 redis-server debootstrap)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -34,4 +34,18 @@ internal static partial class ContainerName
         string suffix = Convert.ToHexString(RandomNumberGenerator.GetBytes(SuffixLength / 2)).ToLowerInvariant();
         return $"{stem}-{suffix}";
     }
+
+    /// <summary>A service's container in a group: the group's default name with the service's name before its suffix, `Project-db-1a2b3c4d`.</summary>
+    public static string ForService(string groupName, string service)
+    {
+        string safe = Unsafe().Replace(service, "-").Trim('-', '.', '_');
+        int dash = groupName.LastIndexOf('-');
+        string stem = groupName[..dash];
+        int room = MaxLength - (groupName.Length - dash) - 1 - stem.Length;
+        if (safe.Length > room)
+        {
+            safe = safe[..Math.Max(0, room)];
+        }
+        return safe.Length == 0 ? groupName : $"{stem}-{safe}{groupName[dash..]}";
+    }
 }

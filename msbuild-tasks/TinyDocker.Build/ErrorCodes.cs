@@ -23,4 +23,10 @@ internal static class ErrorCodes
     /// that cannot be honoured inside the container, named in the message.
     /// </summary>
     public const string OptionNotHonoured = "TD006";
+
+    /// <summary>A TinyContainerService item the package cannot use (unknown metadata, an unknown or twice-declared service, a bad Timeout or Ports): nothing was started.</summary>
+    public const string BadService = "TD007";
+
+    /// <summary>A service did not start, exited, or was not ready in time; the message has its readiness check and its log's last lines.</summary>
+    public const string ServiceFailed = "TD008";
 }

@@ -96,7 +96,24 @@ public sealed partial class RunInTinyContainer
             string hint = ExitCode == ExitCodes.TinyDockerError ? " (tinydocker could not run it: see its message above)" : "";
             LogCoded(ErrorCodes.Failed, $"container `{name}` exited with code {ExitCode} running `{CommandText}`{hint}");
         }
+        LogServiceLogs();
         return false;
+    }
+
+    /// <summary>A container that joined the project's services failed: their logs are in the build log too, since the cause may be theirs.</summary>
+    private void LogServiceLogs()
+    {
+        if (Network is not { } network || !network.StartsWith("container:", StringComparison.Ordinal)
+            || (BuildEngine as IBuildEngine4)?.GetRegisteredTaskObject(RunningServices.KeyOf(network["container:".Length..]), RegisteredTaskObjectLifetime.Build) is not RunningServices running)
+        {
+            return;
+        }
+        foreach (string service in running.Group.Names)
+        {
+            string tail = running.Group.LogTail(service).TrimEnd('\n');
+            Log.LogMessage(MessageImportance.High, "service `{0}` ({1}), the last {2} lines of its log:{3}", running.ServiceOf(service), service, ServiceGroup.LogTailLines,
+                tail.Length == 0 ? " (empty)" : "\n" + tail);
+        }
     }
 
     /// <summary>

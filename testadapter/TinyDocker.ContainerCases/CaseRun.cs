@@ -21,5 +21,8 @@ internal sealed record CaseRun(
     /// <summary>Files about the run, made by the adapter (not by the case): under <see cref="CaseRunner.EvidenceDirName"/>.</summary>
     public IReadOnlyList<string> Evidence { get; init; } = [];
 
+    /// <summary>Why the case did not run: a service of it did not start (with its log tail).</summary>
+    public string? ServiceFailure { get; init; }
+
     public TimeSpan Duration => Ended - Started;
 }

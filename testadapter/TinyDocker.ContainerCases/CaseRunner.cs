@@ -12,7 +12,7 @@ internal sealed record CaseDefaults(string? Image = null, string? StateRoot = nu
 /// container's results directory (a tmpfs) out to the host. The CLI's end record (--json-status)
 /// says how it ended; its upper layer (--keep-upper) becomes the failure's evidence.
 /// </summary>
-internal sealed class CaseRunner(CliTool tool, CaseDefaults defaults, string resultsRoot, LiveProcesses live)
+internal sealed class CaseRunner(CliTool tool, CaseDefaults defaults, string resultsRoot, LiveProcesses live, CaseServices? services = null)
 {
     /// <summary>Where a case writes files to attach to its result; its $TINYDOCKER_RESULTS.</summary>
     public const string ContainerResultsDir = "/tinydocker-results";
@@ -27,8 +27,33 @@ internal sealed class CaseRunner(CliTool tool, CaseDefaults defaults, string res
         string resultsDir = Path.Combine(resultsRoot, name);
         string work = Path.Combine(resultsRoot, ".run-" + name);
         Directory.CreateDirectory(work);
+        ServiceLease? lease = null;
         try
         {
+            if (c.Services.Count > 0)
+            {
+                var asked = DateTimeOffset.Now;
+                try
+                {
+                    lease = await (services ?? throw new InvalidOperationException("services without a service pool")).AcquireAsync(c, tool, live.Cancelled).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return null;
+                }
+                catch (Exception e) when (e is ServiceStartException or ServiceCommandException or InvalidOperationException)
+                {
+                    return new CaseRun(-1, "", "", asked, DateTimeOffset.Now, resultsDir, []) { ServiceFailure = ServiceMessage(e) };
+                }
+                if (c.Network is { } network)
+                {
+                    return new CaseRun(-1, "", "", asked, DateTimeOffset.Now, resultsDir, [])
+                    {
+                        ServiceFailure = $"Network `{network}` and Services: a case with services joins their network; remove its Network",
+                    };
+                }
+                c = c with { Network = lease!.Group.Network };
+            }
             var psi = StartInfo(c, name, resultsDir, work);
             var started = DateTimeOffset.Now;
             using var process = live.Start(psi);
@@ -58,10 +83,22 @@ internal sealed class CaseRunner(CliTool tool, CaseDefaults defaults, string res
         }
         finally
         {
+            lease?.Dispose();
             // The saved upper layer is the container's writes: root-owned, possibly large; never left behind.
             Directory.Delete(work, recursive: true);
         }
     }
+
+    /// <summary>Why the case's services did not start: the service, the CLI's line and the last lines of its log.</summary>
+    private static string ServiceMessage(Exception e) => e switch
+    {
+        ServiceStartException s => $"service `{ServiceOf(s.Service)}` did not start ({s.Service}): {s.Reason}"
+            + (s.LogTail.Trim().Length > 0 ? $"\nits log's last lines:\n{s.LogTail.TrimEnd('\n')}" : ""),
+        _ => $"services: {e.Message}",
+    };
+
+    /// <summary>`svc-db-1a2b3c4d` → `db`.</summary>
+    private static string ServiceOf(string container) => container.StartsWith("svc-", StringComparison.Ordinal) && container.LastIndexOf('-') is > 4 and var dash ? container[4..dash] : container;
 
     internal ProcessStartInfo StartInfo(ContainerCase c, string containerName, string resultsDir, string work)
     {

@@ -30,6 +30,10 @@ internal static class CaseVerdict
 
     internal static string FailureMessage(ContainerCase c, CaseRun run)
     {
+        if (run.ServiceFailure is { } service)
+        {
+            return service;
+        }
         var status = run.Status;
         string code = run.ExitCode.ToString(CultureInfo.InvariantCulture);
         if (status is null && run.ExitCode == ExitCodes.TinyDockerError)

@@ -9,7 +9,7 @@ namespace TinyDocker.TestAdapter;
 /// </summary>
 internal static class CasesFile
 {
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     /// <summary>The file the build writes beside the test assembly for the VSTest adapter: <c>&lt;assembly name&gt;.TinyContainerTests.json</c>.</summary>
     public const string VSTestSuffix = ".TinyContainerTests.json";
@@ -43,6 +43,7 @@ internal static class CasesFile
         {
             throw new InvalidDataException($"{path}: unsupported cases file (version {model?.Version}; this adapter reads version {FormatVersion}): rebuild the test project");
         }
+        var services = (model.Services ?? []).Where(x => x.Name is { Length: > 0 }).ToDictionary(x => x.Name!, ToDecl, StringComparer.Ordinal);
         return (model.Cases ?? [])
             .Where(c => c is { Name.Length: > 0, Path.Length: > 0 })
             .Select(c => new ContainerCase(c.Name!, c.Path!, model.ProjectDir, Blank(c.Image), Blank(c.Timeout), Blank(c.Memory), Blank(model.Tool), source)
@@ -52,9 +53,20 @@ internal static class CasesFile
                 Environment = List(c.Environment),
                 Volumes = List(c.Volumes),
                 KeepChangesOnFailure = string.Equals(Blank(c.KeepChangesOnFailure), "true", StringComparison.OrdinalIgnoreCase),
+                // The build refused unknown names (TINYDOCKER106); a hand-edited file's are a case failure.
+                Services = [.. List(c.Services).Select(n => services.TryGetValue(n, out var d) ? d
+                    : throw new InvalidDataException($"{path}: case {c.Name} names service `{n}`, which is not declared: rebuild the test project"))],
             })
             .ToList();
     }
+
+    private static ServiceDecl ToDecl(ServiceModel m) => new(m.Name!, Blank(m.Image), Blank(m.Command), Blank(m.Ready), Blank(m.Timeout), Blank(m.User), Blank(m.Init),
+        string.Equals(Blank(m.Scope), "Case", StringComparison.OrdinalIgnoreCase) ? ServiceScope.Case : ServiceScope.Run)
+    {
+        Environment = List(m.Environment),
+        Volumes = List(m.Volumes),
+        Ports = List(m.Ports),
+    };
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
@@ -71,6 +83,33 @@ internal static class CasesFile
         public string? Tool { get; set; }
 
         public List<CaseModel>? Cases { get; set; }
+
+        public List<ServiceModel>? Services { get; set; }
+    }
+
+    internal sealed class ServiceModel
+    {
+        public string? Name { get; set; }
+
+        public string? Image { get; set; }
+
+        public string? Command { get; set; }
+
+        public string? Ready { get; set; }
+
+        public string? Timeout { get; set; }
+
+        public string? User { get; set; }
+
+        public string? Init { get; set; }
+
+        public string? Scope { get; set; }
+
+        public string? Environment { get; set; }
+
+        public string? Volumes { get; set; }
+
+        public string? Ports { get; set; }
     }
 
     internal sealed class CaseModel
@@ -94,6 +133,8 @@ internal static class CasesFile
         public string? Volumes { get; set; }
 
         public string? KeepChangesOnFailure { get; set; }
+
+        public string? Services { get; set; }
     }
 }
 

@@ -30,10 +30,13 @@ internal sealed record ContainerCase(
     /// <summary>A failing case also attaches its upper layer (everything it wrote) as a tarball.</summary>
     public bool KeepChangesOnFailure { get; init; }
 
+    /// <summary>The services it runs beside, in its `Services` order (the first owns their network).</summary>
+    public IReadOnlyList<ServiceDecl> Services { get; init; } = [];
+
     public bool Equals(ContainerCase? other)
         => other is not null && (Name, ScriptPath, ProjectDir, Image, Timeout, Memory, ToolPath, Source, Network, User, KeepChangesOnFailure)
             == (other.Name, other.ScriptPath, other.ProjectDir, other.Image, other.Timeout, other.Memory, other.ToolPath, other.Source, other.Network, other.User, other.KeepChangesOnFailure)
-            && Environment.SequenceEqual(other.Environment) && Volumes.SequenceEqual(other.Volumes);
+            && Environment.SequenceEqual(other.Environment) && Volumes.SequenceEqual(other.Volumes) && Services.SequenceEqual(other.Services);
 
     public override int GetHashCode() => HashCode.Combine(Name, ScriptPath, Source);
 }

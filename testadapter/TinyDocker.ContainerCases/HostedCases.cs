@@ -30,6 +30,9 @@ public static class HostedCases
     private static readonly Lock RunningLock = new();
     private static readonly HashSet<LiveProcesses> Running = NewRunning();
 
+    /// <summary>The application's services: a run-scoped one lives from the first case that needs it to the application's exit.</summary>
+    private static readonly CaseServices Services = new(null);
+
     /// <summary>Runs the case named <paramref name="caseName"/> of the test assembly at <paramref name="assemblyPath"/>.</summary>
     public static HostedResult Run(string assemblyPath, string caseName, string? resultsDirectory, CancellationToken cancellation)
     {
@@ -53,7 +56,7 @@ public static class HostedCases
         CaseRun? run;
         try
         {
-            var runner = new CaseRunner(CliTool.For(tool, preferNative: tool == c.ToolPath), new CaseDefaults(Environment.GetEnvironmentVariable("TINYDOCKER_IMAGE") is { Length: > 0 } i ? i : null), root, live);
+            var runner = new CaseRunner(CliTool.For(tool, preferNative: tool == c.ToolPath), new CaseDefaults(Environment.GetEnvironmentVariable("TINYDOCKER_IMAGE") is { Length: > 0 } i ? i : null), root, live, Services);
             using var onCancel = cancellation.Register(live.CancelAll);
             run = runner.RunAsync(c).GetAwaiter().GetResult();
         }
@@ -89,6 +92,7 @@ public static class HostedCases
             {
                 live.CancelAll();
             }
+            Services.Dispose();
         };
         return [];
     }

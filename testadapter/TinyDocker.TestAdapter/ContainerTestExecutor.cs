@@ -100,7 +100,8 @@ public sealed class ContainerTestExecutor : ITestExecutor
         {
             string resultsRoot = ResultsRoot(runContext);
             handle.SendMessage(TestMessageLevel.Informational, $"tinydocker: running {cases.Count} container cases, up to {settings.MaxParallel} at once; results in {resultsRoot}");
-            RunAll(cases, settings, resultsRoot, live, handle).GetAwaiter().GetResult();
+            using var services = new CaseServices(settings.StateRoot is { } root ? new Dictionary<string, string> { ["TINYDOCKER_ROOT"] = root } : null);
+            RunAll(cases, settings, resultsRoot, live, services, handle).GetAwaiter().GetResult();
         }
         finally
         {
@@ -108,7 +109,7 @@ public sealed class ContainerTestExecutor : ITestExecutor
         }
     }
 
-    private async Task RunAll(List<(ContainerCase Case, TestCase Test)> cases, AdapterSettings settings, string resultsRoot, LiveProcesses live, IFrameworkHandle handle)
+    private async Task RunAll(List<(ContainerCase Case, TestCase Test)> cases, AdapterSettings settings, string resultsRoot, LiveProcesses live, CaseServices services, IFrameworkHandle handle)
     {
         using var slots = new SemaphoreSlim(settings.MaxParallel);
         var runs = cases.Select(async c =>
@@ -118,7 +119,7 @@ public sealed class ContainerTestExecutor : ITestExecutor
             {
                 if (!live.Cancelled.IsCancellationRequested)
                 {
-                    await RunOne(c.Case, c.Test, settings, resultsRoot, live, handle).ConfigureAwait(false);
+                    await RunOne(c.Case, c.Test, settings, resultsRoot, live, services, handle).ConfigureAwait(false);
                 }
             }
             finally
@@ -129,14 +130,14 @@ public sealed class ContainerTestExecutor : ITestExecutor
         await Task.WhenAll(runs).ConfigureAwait(false);
     }
 
-    private async Task RunOne(ContainerCase c, TestCase test, AdapterSettings settings, string resultsRoot, LiveProcesses live, IFrameworkHandle handle)
+    private async Task RunOne(ContainerCase c, TestCase test, AdapterSettings settings, string resultsRoot, LiveProcesses live, CaseServices services, IFrameworkHandle handle)
     {
         Report(() => handle.RecordStart(test));
         TestResult result;
         try
         {
             var tool = ResolveTool(settings.ToolPath, c.ToolPath);
-            var run = await new CaseRunner(tool, new CaseDefaults(settings.Image, settings.StateRoot), resultsRoot, live).RunAsync(c).ConfigureAwait(false);
+            var run = await new CaseRunner(tool, new CaseDefaults(settings.Image, settings.StateRoot), resultsRoot, live, services).RunAsync(c).ConfigureAwait(false);
             if (run is null || live.Cancelled.IsCancellationRequested)
             {
                 // Cut short by a cancel: the run as a whole is reported cancelled, not this case as failed.

@@ -12,7 +12,7 @@ public sealed class CasesFileTests : IDisposable
     private string Source => Path.Combine(_dir, "My.Tests.dll");
 
     // Exactly the shape build/TinyDocker.TestAdapter.targets writes: one case a line, each ending in a comma.
-    private void WriteCases(int version = 2) => File.WriteAllText(Path.Combine(_dir, "My.Tests.TinyContainerTests.json"), $$"""
+    private void WriteCases(int version = 3) => File.WriteAllText(Path.Combine(_dir, "My.Tests.TinyContainerTests.json"), $$"""
         {
         "version": {{version}},
         "projectDir": "/src/my \"tests\"",

@@ -116,3 +116,6 @@ public class PackedSample : IDisposable
 
 /// <summary>samples/mtp (container cases as MSTest tests under Microsoft.Testing.Platform), packed and built the same way.</summary>
 public sealed class PackedMtpSample() : PackedSample(Repository.MtpSample);
+
+/// <summary>samples/services (container cases beside run-scoped and case-scoped services), packed and built the same way.</summary>
+public sealed class PackedServicesSample() : PackedSample(Repository.ServicesSample);

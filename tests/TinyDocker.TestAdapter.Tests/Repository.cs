@@ -13,6 +13,8 @@ internal static class Repository
 
     public static string MtpSample => Path.Combine(Root, "samples", "mtp");
 
+    public static string ServicesSample => Path.Combine(Root, "samples", "services");
+
     /// <summary>The configuration these tests were built in (CI: Release), so packing rebuilds nothing.</summary>
     public static string Configuration => Shell.BuildConfiguration;
 }

@@ -1,0 +1,6 @@
+namespace Sample.Services;
+
+public static class Lib
+{
+    public static string Name => "Sample.Services";
+}
