@@ -24,6 +24,7 @@ def version(cmd):
         return "?"
 
 true = results("true")
+load_start, load_end = (open(os.path.join(work, f)).read().split()[0] for f in ("load-start", "load-end"))
 instructions = open(os.path.join(work, "instructions.txt")).read().strip()
 rootless = open(os.path.join(work, "rootless.md")).read()
 cpu_true = cpu_times("true")
@@ -42,6 +43,8 @@ Measured by `sudo bench/run.sh` on {datetime.date.today().isoformat()}: {os.cpu_
 {mem} GiB, Linux {platform.release()}, {version(["bwrap", "--version"])}, {version(["runc", "--version"])},
 {version(["hyperfine", "--version"])}, {version(["docker", "--version"])}. Medians; every figure in a table comes from one run of the script,
 side by side, on the same busybox root filesystem. The machines are noisy: read the ratios.
+Load average (1 minute) at the start of this run {load_start}, at its end {load_end}, on {os.cpu_count()} cores: above
+the core count, other work shared the machine and every absolute time here is inflated by it.
 
 ## Running /bin/true
 

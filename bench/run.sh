@@ -28,6 +28,8 @@ cleanup() {
   rm -rf "$work"; rm -rf "$TINYDOCKER_ROOT"
 }
 trap cleanup EXIT
+# The load the run shared its cores with, at its start and its end (in the document's header).
+cut -d' ' -f1-3 /proc/loadavg > "$work/load-start"
 
 echo "== building tinydocker (NativeAOT and framework-dependent)"
 # TINYDOCKER_EXE: a NativeAOT publish of this tree already made (a publish takes minutes).
@@ -128,6 +130,7 @@ TINYDOCKER_EXE="$AOT" bench/images.sh 20 > "$work/images.md"
 # `<!-- NAME ... -->` and `<!-- /NAME -->`: kept as they are.
 awk '/^<!-- [a-z]+[: ]/ { split($2, n, ":"); name = n[1]; keep = 1 } keep { print } keep && $0 == "<!-- /" name " -->" { keep = 0 }' \
   docs/benchmarks.md > "$work/kept.md"
+cut -d' ' -f1-3 /proc/loadavg > "$work/load-end"
 python3 bench/report.py "$work" "$rss_aot" "$rss_jit" > "$work/benchmarks.md"
 cat "$work/kept.md" >> "$work/benchmarks.md"
 cp "$work/benchmarks.md" docs/benchmarks.md
