@@ -23,8 +23,13 @@ cleanup() {
   if [ -n "$dockerd_pid" ]; then kill "$dockerd_pid" 2>/dev/null; wait "$dockerd_pid" 2>/dev/null || true; fi
   # What a daemon of our own could leave: mounts under its data root, its cgroups (empty by now).
   awk -v d="$work/docker" 'index($2, d) == 1 {print $2}' /proc/self/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
-  # Its containers' cgroups are under a parent of this run's own (other daemons may be running).
-  if [ -n "$dockerd_pid" ]; then rmdir "/sys/fs/cgroup/$docker_cgroup" 2>/dev/null || true; fi
+  # Its containers' cgroups are under a parent of this run's own (other daemons may be running),
+  # in every hierarchy (cgroup v1 has one per controller).
+  if [ -n "$dockerd_pid" ]; then
+    for d in /sys/fs/cgroup/"$docker_cgroup" /sys/fs/cgroup/*/"$docker_cgroup"; do
+      [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    done
+  fi
   rm -rf "$work"; rm -rf "$TINYDOCKER_ROOT"
 }
 trap cleanup EXIT
