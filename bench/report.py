@@ -7,6 +7,11 @@ def results(name):
     with open(os.path.join(work, name + ".json")) as f:
         return {r["command"]: statistics.median(r["times"]) for r in json.load(f)["results"]}
 
+def cpu_times(name):
+    """Mean user + system time of each command and every process it waited for."""
+    with open(os.path.join(work, name + ".json")) as f:
+        return {r["command"]: r["user"] + r["system"] for r in json.load(f)["results"]}
+
 def ms(seconds):
     return f"{seconds * 1000:.1f} ms"
 
@@ -19,6 +24,10 @@ def version(cmd):
         return "?"
 
 true = results("true")
+load_start, load_end = (open(os.path.join(work, f)).read().split()[0] for f in ("load-start", "load-end"))
+instructions = open(os.path.join(work, "instructions.txt")).read().strip()
+rootless = open(os.path.join(work, "rootless.md")).read()
+cpu_true = cpu_times("true")
 tput = results("throughput")
 io = results("io")
 aot, jit = true["tinydocker (NativeAOT)"], true["tinydocker (framework-dependent)"]
@@ -32,21 +41,26 @@ print(f"""# Benchmarks
 
 Measured by `sudo bench/run.sh` on {datetime.date.today().isoformat()}: {os.cpu_count()} cores ({cpu}),
 {mem} GiB, Linux {platform.release()}, {version(["bwrap", "--version"])}, {version(["runc", "--version"])},
-{version(["hyperfine", "--version"])}. Medians; every figure in a table comes from one run of the script,
+{version(["hyperfine", "--version"])}, {version(["docker", "--version"])}. Medians; every figure in a table comes from one run of the script,
 side by side, on the same busybox root filesystem. The machines are noisy: read the ratios.
+Load average (1 minute) at the start of this run {load_start}, at its end {load_end}, on {os.cpu_count()} cores: above
+the core count, other work shared the machine and every absolute time here is inflated by it.
 
 ## Running /bin/true
 
-| command | median | vs bubblewrap | vs runc |
-|---|---|---|---|""")
+| command | median | vs bubblewrap | vs runc | CPU (user + system) | CPU vs bubblewrap |
+|---|---|---|---|---|---|""")
 for name, t in true.items():
-    print(f"| {name} | {ms(t)} | {t / bwrap:.2f}x | {t / runc:.2f}x |")
+    print(f"| {name} | {ms(t)} | {t / bwrap:.2f}x | {t / runc:.2f}x | {ms(cpu_true[name])} | {cpu_true[name] / cpu_true['bubblewrap']:.2f}x |")
 print(f"""
 tinydocker here is a full container: a tmpfs and an overlay mounted in a new mount namespace,
 new PID, UTS, IPC and network namespaces, `/proc`, `/dev` (tmpfs, devpts, shm, mqueue), `/sys`,
 `/tmp`, the current directory as a copy-on-write overlay, and `pivot_root`. bubblewrap 0.8 (Debian's)
 has no overlay support, so it is given a read-only bind of the root filesystem, `/proc`, `/dev`, a
-tmpfs `/tmp` and all namespaces; runc gets a minimal bundle with a read-only root.
+tmpfs `/tmp` and all namespaces; runc gets a minimal bundle with a read-only root; docker (when its
+daemon could be started: one of the script's own, no bridge) runs the same root filesystem imported
+as an image with `--network none`. CPU is the mean user and system time of the command and every
+process it waited for (hyperfine): for docker that is the client alone, the daemon's work is not in it.
 
 ## Throughput: 200 containers, 8 at a time
 
@@ -69,12 +83,21 @@ print(f"""
 | NativeAOT | {rss_aot / 1024:.1f} MB |
 | framework-dependent | {rss_jit / 1024:.1f} MB |
 
+## User-space instructions of one run (`bench/instructions.sh`, callgrind, median of 3)
+
+These barely move with the machine's load, where the times above do: `{instructions}`
+(`tool` is the CLI, `init` the container's PID 1; the kernel's share is not in them).
+
+## Rootless beside rootful (`bench/rootless.sh`, hyperfine, same build and image)
+
+{rootless}
 ## Targets
 
 | target | figure | |
 |---|---|---|
 | `run /bin/true` at most 1.0x bubblewrap | {aot / bwrap:.2f}x | {verdict(aot <= bwrap)} |
 | `run /bin/true` at most 0.3x runc | {aot / runc:.2f}x | {verdict(aot <= 0.3 * runc)} |
+| CPU per container at most 2x bubblewrap's | {cpu_true['tinydocker (NativeAOT)'] / cpu_true['bubblewrap']:.2f}x | {verdict(cpu_true['tinydocker (NativeAOT)'] <= 2 * cpu_true['bubblewrap'])} |
 | throughput at least bubblewrap's | {tput['bubblewrap'] / tput['tinydocker (NativeAOT)']:.2f}x bubblewrap's | {verdict(tput['tinydocker (NativeAOT)'] <= tput['bubblewrap'])} |
 | I/O at most 1.10x the host | {io['in a container'] / io['on the host']:.2f}x | {verdict(io['in a container'] <= 1.10 * io['on the host'])} |
 | peak RSS at most 25 MB | {rss_aot / 1024:.1f} MB | {verdict(rss_aot / 1024 <= 25)} |

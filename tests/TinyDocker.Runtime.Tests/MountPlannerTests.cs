@@ -25,13 +25,13 @@ public sealed class MountPlannerTests
         Assert.Equal("tmpfs", mounts[0].FsType);
         Assert.Equal("/run/tinydocker/c1/rw", mounts[0].Target);
         Assert.Equal("overlay", mounts[1].FsType);
-        Assert.Equal("lowerdir=/,upperdir=/run/tinydocker/c1/rw/upper,workdir=/run/tinydocker/c1/rw/work", mounts[1].Data);
+        Assert.Equal("lowerdir=/,upperdir=/run/tinydocker/c1/rw/upper,workdir=/run/tinydocker/c1/rw/work,volatile", mounts[1].Data);
         Assert.Equal("/run/tinydocker/c1/rw/root", mounts[1].Target);
     }
 
     [Fact]
     public void Layers_stack_newest_first()
-        => Assert.Equal("lowerdir=/l3:/l2:/l1,upperdir=/u,workdir=/w", MountPlanner.OverlayData(["/l3", "/l2", "/l1"], "/u", "/w"));
+        => Assert.Equal("lowerdir=/l3:/l2:/l1,upperdir=/u,workdir=/w,volatile", MountPlanner.OverlayData(["/l3", "/l2", "/l1"], "/u", "/w"));
 
     [Fact]
     public void Proc_dev_sys_and_tmp_are_fresh_and_the_pivot_is_last()

@@ -28,7 +28,7 @@ public sealed class RootlessPlanTests
         var plan = Plan(Spec);
 
         var overlays = plan.OfType<MountFs>().Where(m => m.FsType == "overlay").Select(m => (m.Target, m.Data)).ToList();
-        Assert.Contains(("/run/tinydocker/c1/rw/root/usr", "lowerdir=/usr,upperdir=/run/tinydocker/c1/rw/host/1/upper,workdir=/run/tinydocker/c1/rw/host/1/work"), overlays);
+        Assert.Contains(("/run/tinydocker/c1/rw/root/usr", "lowerdir=/usr,upperdir=/run/tinydocker/c1/rw/host/1/upper,workdir=/run/tinydocker/c1/rw/host/1/work,volatile"), overlays);
         Assert.Contains(overlays, o => o.Data!.StartsWith("lowerdir=/mnt/keep,", StringComparison.Ordinal)); // /mnt is split: a mount is below it
         Assert.DoesNotContain(overlays, o => o.Data!.Contains("lowerdir=/,", StringComparison.Ordinal) || o.Data!.Contains("lowerdir=/mnt,", StringComparison.Ordinal)
             || o.Data!.Contains("/proc", StringComparison.Ordinal) || o.Data!.Contains("/mnt/data", StringComparison.Ordinal));

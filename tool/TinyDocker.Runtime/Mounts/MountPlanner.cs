@@ -115,9 +115,14 @@ public static class MountPlanner
         return ops;
     }
 
-    /// <summary>The overlay option string; every path in it has passed <see cref="SpecValidator.CheckOverlayPath"/>.</summary>
+    /// <summary>
+    /// The overlay option string; every path in it has passed <see cref="SpecValidator.CheckOverlayPath"/>.
+    /// <c>volatile</c>: every upper layer is on the container's scratch tmpfs, which dies with it, so
+    /// the syncs of the upper filesystem that an fsync, syncfs or the unmount would make are worth nothing.
+    /// Reads of the upper (keep-upper, diff, commit) are unchanged: volatile skips syncs, not writes.
+    /// </summary>
     public static string OverlayData(IReadOnlyList<string> lowers, string upper, string work)
-        => $"lowerdir={string.Join(':', lowers)},upperdir={upper},workdir={work}";
+        => $"lowerdir={string.Join(':', lowers)},upperdir={upper},workdir={work},volatile";
 
     /// <summary>
     /// /sys/fs/cgroup as a tmpfs holding the host's hierarchies mounted again: the init has
