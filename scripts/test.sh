@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the repository, as CI does. Run it as root: the container tests need it
-# (without root they are reported as skipped, with the reason).
+# Runs every test of the repository, as CI does. Run it as root: it then runs the container suites
+# a second time as an ordinary user, rootless (scripts/test-rootless.sh). As an ordinary user it
+# runs them rootless only, and the tests that need real root are reported as skipped, with why.
 #   sudo scripts/test.sh            everything
 #   sudo scripts/test.sh FILTER     only tests matching a dotnet test --filter expression
 set -euo pipefail
@@ -43,6 +44,12 @@ if [ -z "${TINYDOCKER_SKIP_AOT:-}" ]; then
     --logger "trx;LogFileName=TinyDocker.Cli.Tests.aot.trx" --results-directory "$results" \
     --logger "console;verbosity=normal" || status=1
   rm -rf "$aot"
+fi
+
+# The container suites once more as an ordinary user: every container they start is rootless (the
+# tool's default for anyone not root), and tests that need real root skip, each saying why.
+if [ -z "${TINYDOCKER_SKIP_ROOTLESS:-}" ] && [ "$(id -u)" = 0 ]; then
+  scripts/test-rootless.sh "$results" "$@" || status=1
 fi
 
 # One closing line over all projects, counted from the TRX files, then each failed test.
