@@ -84,6 +84,12 @@ public sealed class ServiceWaitTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Equal(124, r.ExitCode);
         Assert.False(host.Pending(), "the probe reached the host's listener");
         // Counter-proof: in the host's network namespace the same probe finds the host's server.
+        // Not rootless: there the probe cannot join the host's network namespace from the
+        // container's user namespace (a known gap, docs/rootless.md).
+        if (Containers.Rootless)
+        {
+            return;
+        }
         Assert.Equal(0, Detach("w-host-net", ["--network", "host"], "sleep", "100").ExitCode);
         Assert.Equal(0, _tool.Run("wait", "--for", $"tcp:{Port(port)}", "--timeout", "5s", "w-host-net").ExitCode);
     }
