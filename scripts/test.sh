@@ -57,14 +57,21 @@ import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
 failures = []
+skips = {}
 for f in glob.glob(sys.argv[1] + "/*.trx"):
     c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
     passed += int(c.get("passed")); failed += int(c.get("failed")) + int(c.get("error"))
-    skipped += int(c.get("notExecuted"))
     for r in ET.parse(f).getroot().iterfind("t:Results/t:UnitTestResult", ns):
+        if r.get("outcome") == "NotExecuted":
+            skipped += 1
+            reason = r.findtext("t:Output/t:ErrorInfo/t:Message", "", ns).strip()
+            skips.setdefault(f"{f.rsplit('/', 1)[-1]}: {reason}", []).append(r.get("testName").rsplit(".", 1)[-1])
         if r.get("outcome") in ("Failed", "Error"):
             message = r.findtext("t:Output/t:ErrorInfo/t:Message", "", ns).strip().splitlines()
             failures.append(f"FAILED {r.get('testName')}: {message[0][:300] if message else ''}")
+# Every skip with its reason (the rootless pass skips what needs real root), one line per reason.
+for reason, names in sorted(skips.items()):
+    print(f"SKIPPED {len(names)} in {reason} ({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})")
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 # The failures last, so that the tail of a CI log names them.
 print("\n".join(failures))
