@@ -150,7 +150,8 @@ public sealed class CommitTests : IClassFixture<BusyboxImage>, IDisposable
             Assert.True(sw.Elapsed < TimeSpan.FromSeconds(20), "the commit read from the FIFO or the device");
             var seen = RunIn("bb:hostile", "seen", "readlink /evil/link; readlink /evil/environ; readlink /evil/up; ls -l /evil/fifo /evil/random | cut -c1; "
                 + "stat -c '%t,%T' /evil/random; ls /evil | grep -c odd");
-            Assert.Equal($"{secret}\n/proc/1/environ\n../../../../../..\np\nc\n1,8\n1\n", seen.Stdout);
+            // Rootless the mknod fails (a user namespace makes no device node): no device in the layer.
+            Assert.Equal(Containers.Rootless ? $"{secret}\n/proc/1/environ\n../../../../../..\np\n1\n" : $"{secret}\n/proc/1/environ\n../../../../../..\np\nc\n1,8\n1\n", seen.Stdout);
             string layerDirs = Path.Combine(_tool.DataRoot, "layers");
             var grep = Shell.Run("grep", ["-r", "-l", "HOST-SECRET-CONTENT", layerDirs]); // -r: never follows a link
             Assert.Equal("", grep.Stdout);
