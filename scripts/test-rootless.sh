@@ -29,12 +29,13 @@ tar --exclude=./TestResults -cf - . | tar -C "$work" --one-top-level=repo -xf -
 chown -R "$user:$user" "$work/repo" "$work/home" "$work/results"
 
 as_user() {
-  # A clean environment: root's HOME, TMPDIR or DOTNET_ROOT must not leak in.
+  # A clean environment: root's HOME, TMPDIR or DOTNET_ROOT must not leak in; no MSBuild node
+  # may outlive the pass (nested builds of the tests would leave them running as the user).
   setpriv --reuid="$user" --regid="$user" --init-groups -- env -i \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME="$work/home" \
     DOTNET_CLI_HOME="$work/home" NUGET_PACKAGES="$work/home/.nuget/packages" \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE=true \
-    LANG=C.UTF-8 ${CI:+CI=$CI} "$@"
+    LANG=C.UTF-8 MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 ${CI:+CI=$CI} "$@"
 }
 
 status=0
