@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the repository, as CI does. Run it as root: the container tests need it
-# (without root they are reported as skipped, with the reason).
+# Runs every test of the repository, as CI does. Run it as root: it then runs the container suites
+# a second time as an ordinary user, rootless (scripts/test-rootless.sh). As an ordinary user it
+# runs them rootless only, and the tests that need real root are reported as skipped, with why.
 #   sudo scripts/test.sh            everything
 #   sudo scripts/test.sh FILTER     only tests matching a dotnet test --filter expression
 set -euo pipefail
@@ -34,15 +35,20 @@ done
 # linux-x64 (the runs above used the framework-dependent build beside the test assembly).
 if [ -z "${TINYDOCKER_SKIP_AOT:-}" ]; then
   aot=$(mktemp -d)
+  # RootlessTests run this build as the ordinary users they make: they must reach it (only root writes here).
+  chmod 755 "$aot"
   dotnet publish tool/TinyDocker.Cli -c Release -r "linux-$(uname -m | sed -e s/x86_64/x64/ -e s/aarch64/arm64/)" \
     -o "$aot" -nologo -clp:ErrorsOnly
-  # Rootless runs are left to the first pass: the ordinary users the tests make cannot reach this
-  # root-only temporary directory (the NativeAOT build rootless is not verified by CI).
-  aotfilter=(--filter "${1:+($1)&}FullyQualifiedName!~Rootless")
-  TINYDOCKER_EXE="$aot/dotnet-tinydocker" dotnet test tests/TinyDocker.Cli.Tests -c Release --no-build -nologo "${aotfilter[@]}" \
+  TINYDOCKER_EXE="$aot/dotnet-tinydocker" dotnet test tests/TinyDocker.Cli.Tests -c Release --no-build -nologo "${filter[@]}" \
     --logger "trx;LogFileName=TinyDocker.Cli.Tests.aot.trx" --results-directory "$results" \
     --logger "console;verbosity=normal" || status=1
   rm -rf "$aot"
+fi
+
+# The container suites once more as an ordinary user: every container they start is rootless (the
+# tool's default for anyone not root), and tests that need real root skip, each saying why.
+if [ -z "${TINYDOCKER_SKIP_ROOTLESS:-}" ] && [ "$(id -u)" = 0 ]; then
+  scripts/test-rootless.sh "$results" "$@" || status=1
 fi
 
 # One closing line over all projects, counted from the TRX files, then each failed test.
@@ -51,14 +57,21 @@ import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
 failures = []
+skips = {}
 for f in glob.glob(sys.argv[1] + "/*.trx"):
     c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
     passed += int(c.get("passed")); failed += int(c.get("failed")) + int(c.get("error"))
-    skipped += int(c.get("notExecuted"))
     for r in ET.parse(f).getroot().iterfind("t:Results/t:UnitTestResult", ns):
+        if r.get("outcome") == "NotExecuted":
+            skipped += 1
+            reason = r.findtext("t:Output/t:ErrorInfo/t:Message", "", ns).strip()
+            skips.setdefault(f"{f.rsplit('/', 1)[-1]}: {reason}", []).append(r.get("testName").rsplit(".", 1)[-1])
         if r.get("outcome") in ("Failed", "Error"):
             message = r.findtext("t:Output/t:ErrorInfo/t:Message", "", ns).strip().splitlines()
             failures.append(f"FAILED {r.get('testName')}: {message[0][:300] if message else ''}")
+# Every skip with its reason (the rootless pass skips what needs real root), one line per reason.
+for reason, names in sorted(skips.items()):
+    print(f"SKIPPED {len(names)} in {reason} ({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})")
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 # The failures last, so that the tail of a CI log names them.
 print("\n".join(failures))

@@ -85,7 +85,7 @@ public sealed partial class DockerFeelTests : IClassFixture<BusyboxImage>, IDisp
         Assert.Matches(VersionLine(), version.Stdout.Trim());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Images_and_rmi_act_on_the_store_and_rmi_takes_several_names()
     {
         string tarball = Path.Combine(_work, "rootfs.tar");
@@ -105,7 +105,7 @@ public sealed partial class DockerFeelTests : IClassFixture<BusyboxImage>, IDisp
         Assert.DoesNotContain("two:2", _tool.Run("images").Stdout, StringComparison.Ordinal);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Rmi_before_anything_was_imported_says_no_such_image_and_creates_no_store()
     {
         var rmi = _tool.Run("rmi", "nope:9");
@@ -115,7 +115,7 @@ public sealed partial class DockerFeelTests : IClassFixture<BusyboxImage>, IDisp
         Assert.False(Directory.Exists(_tool.DataRoot), "the store was created by a removal");
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Platform_without_an_image_is_refused_not_ignored()
     {
         var run = _tool.Run("run", "--platform", "linux/arm64", "plat1", "true");
@@ -124,7 +124,7 @@ public sealed partial class DockerFeelTests : IClassFixture<BusyboxImage>, IDisp
         Assert.Equal("tinydocker: --platform chooses among an image's platforms: it needs --image\n", run.Stderr);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Rm_is_accepted_and_the_container_is_removed_as_always()
     {
         var r = _tool.Run(["run", "--rm", "--image", _image.Dir, "feel-rm", "echo", "ran"]);
@@ -134,7 +134,7 @@ public sealed partial class DockerFeelTests : IClassFixture<BusyboxImage>, IDisp
         Assert.Empty(_tool.StateEntries());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void The_current_directory_is_shared_copy_on_write_and_no_cwd_shares_nothing()
     {
         File.WriteAllText(Path.Combine(_work, "mine"), "host file\n");
@@ -150,7 +150,7 @@ public sealed partial class DockerFeelTests : IClassFixture<BusyboxImage>, IDisp
         Assert.Contains("No such file or directory", hidden.Stdout, StringComparison.Ordinal);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Stop_and_kill_take_several_names_and_report_each_that_is_not_running()
     {
         using var a = StartLive("feel-a");

@@ -18,7 +18,7 @@ public sealed class ExecOptionsTests : IClassFixture<BusyboxImage>, IDisposable
         return p;
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Exec_takes_the_containers_environment_directory_and_user_unless_told_otherwise()
     {
         using var run = StartLive("exec-opts", "-u", "1234:5678");
@@ -43,7 +43,7 @@ public sealed class ExecOptionsTests : IClassFixture<BusyboxImage>, IDisposable
         }
     }
 
-    [RootTheory]
+    [ContainerTheory]
     [InlineData("-w", "relative", "working directory `relative` is not absolute")]
     [InlineData("-w", "/no/such/dir", "chdir `/no/such/dir`")]
     [InlineData("-u", "1:2:3", "invalid user `1:2:3`")]

@@ -10,7 +10,7 @@ public sealed class ExitCodeTests : IClassFixture<BusyboxImage>, IDisposable
 
     public ExitCodeTests(BusyboxImage image) => _image = image;
 
-    [RootTheory]
+    [ContainerTheory]
     [InlineData("exit 0", 0)]
     [InlineData("exit 3", 3)]
     [InlineData("kill -9 $$", 137)]
@@ -18,7 +18,7 @@ public sealed class ExitCodeTests : IClassFixture<BusyboxImage>, IDisposable
     public void The_commands_status_is_returned(string script, int expected)
         => Assert.Equal(expected, _tool.Run("run", "--image", _image.Dir, "exit-code", "sh", "-c", script).ExitCode);
 
-    [RootFact]
+    [ContainerFact]
     public void A_command_that_is_not_found_is_127_and_one_that_cannot_run_is_126()
     {
         var notFound = _tool.Run("run", "--image", _image.Dir, "exit-127", "no-such-command");
@@ -68,7 +68,7 @@ public sealed class ExitCodeTests : IClassFixture<BusyboxImage>, IDisposable
         new[] { "exec", "../../etc", "true" },
     };
 
-    [RootTheory]
+    [ContainerTheory]
     [MemberData(nameof(BadInputs))]
     public void Bad_input_is_one_line_and_125_and_creates_nothing(string[] args)
     {

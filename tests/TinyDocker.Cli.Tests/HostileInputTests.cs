@@ -14,7 +14,7 @@ public sealed class HostileInputTests : IClassFixture<BusyboxImage>, IDisposable
 
     public HostileInputTests(BusyboxImage image) => _image = image;
 
-    [RootTheory]
+    [ContainerTheory]
     [InlineData(new byte[] { (byte)'A', (byte)'=', (byte)'1', 10, 0x1b, (byte)'[', (byte)'2', (byte)'J', (byte)'B', (byte)'=', (byte)'2', 10 }, "line 2")]
     [InlineData(new byte[] { (byte)'A', (byte)'=', (byte)'1', 10, (byte)'#', 10, (byte)'B', (byte)'=', 0, 7, 10 }, "line 3")]
     [InlineData(new byte[] { (byte)'A', (byte)'=', 0xff, 0xfe, 0x1b, (byte)']', (byte)'0', 10 }, "line 1: not UTF-8")]
@@ -30,7 +30,7 @@ public sealed class HostileInputTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.DoesNotContain(r.Stderr.TrimEnd('\n'), c => char.IsControl(c) || c == '\uFFFD');
     }
 
-    [RootFact]
+    [RootFact("it mounts a small tmpfs on the host to fill it")]
     public void The_start_record_onto_a_full_filesystem_is_one_line_and_the_container_is_torn_down()
     {
         // A full disk makes the start record fail on the thread that follows the init's reports,

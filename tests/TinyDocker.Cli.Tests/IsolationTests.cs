@@ -12,7 +12,7 @@ public sealed class IsolationTests : IClassFixture<BusyboxImage>, IDisposable
 
     private ToolResult InImage(string name, string script) => _tool.Run("run", "--image", _image.Dir, name, "sh", "-c", script);
 
-    [RootFact]
+    [ContainerFact]
     public void The_hostname_is_the_name_or_the_one_given()
     {
         Assert.Equal("iso-host\n", InImage("iso-host", "hostname").Stdout);
@@ -20,7 +20,7 @@ public sealed class IsolationTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Equal(Environment.MachineName, File.ReadAllText("/proc/sys/kernel/hostname").Trim());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void The_command_runs_under_pid_1_and_sees_no_host_process()
     {
         var r = InImage("iso-pid", "echo ppid=$PPID; ls -d /proc/[0-9]* | wc -l; tr '\\0' ' ' < /proc/1/cmdline");
@@ -31,7 +31,7 @@ public sealed class IsolationTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Matches("__init|tinydocker-init", lines[2]); // the CLI in init mode, or the separate init beside it
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Only_loopback_exists_and_it_is_up()
     {
         var r = InImage("iso-net", "ls /sys/class/net; cat /sys/class/net/lo/operstate /sys/class/net/lo/flags");
@@ -42,7 +42,7 @@ public sealed class IsolationTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Equal(1, Convert.ToInt32(lines[2], 16) & 1); // IFF_UP
     }
 
-    [RootFact]
+    [ContainerFact]
     public void No_host_path_outside_the_image_and_the_current_directory_is_reachable()
     {
         string canary = Path.Combine("/var/tmp", $"tinydocker-canary-{Guid.NewGuid():N}");
@@ -61,7 +61,7 @@ public sealed class IsolationTests : IClassFixture<BusyboxImage>, IDisposable
         }
     }
 
-    [RootFact]
+    [ContainerFact]
     public void In_host_root_mode_no_write_survives_on_the_host()
     {
         string name = $"tinydocker-hostwrite-{Guid.NewGuid():N}";
@@ -87,7 +87,7 @@ public sealed class IsolationTests : IClassFixture<BusyboxImage>, IDisposable
         }
     }
 
-    [RootFact]
+    [ContainerFact]
     public void The_environment_is_clean_and_set_by_the_user()
     {
         var psi = _tool.StartInfo(["run", "--image", _image.Dir, "-e", "A=1", "-e", "B=x=y", "-e", "FROM_HOST", "iso-env", "env"]);
@@ -104,14 +104,14 @@ public sealed class IsolationTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.DoesNotContain("must-not-leak", stdout, StringComparison.Ordinal);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Stdin_and_the_commands_own_options_pass_through_untouched()
     {
         Assert.Equal("from stdin\n", _tool.Run(["run", "--image", _image.Dir, "iso-stdin", "cat"], stdin: "from stdin\n").Stdout);
         Assert.Equal("a -e b --image x\n", _tool.Run("run", "--image", _image.Dir, "iso-args", "echo", "a", "-e", "b", "--image", "x").Stdout);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void The_current_directory_is_visible_copy_on_write_and_the_command_starts_there()
     {
         string cwd = Directory.CreateTempSubdirectory("tinydocker-cwd-").FullName;
@@ -129,7 +129,7 @@ public sealed class IsolationTests : IClassFixture<BusyboxImage>, IDisposable
         }
     }
 
-    [RootFact]
+    [ContainerFact]
     public void The_image_tree_is_identical_after_writes_deletes_renames_and_chmods()
     {
         string before = TreeSnapshot.Of(_image.Dir);

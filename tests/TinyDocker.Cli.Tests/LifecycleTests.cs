@@ -24,7 +24,7 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
         }
     }
 
-    [RootFact]
+    [ContainerFact]
     public void An_interactive_shell_on_a_terminal_works()
     {
         // script(1) gives the tool a pseudo-terminal, as a user's terminal would.
@@ -47,7 +47,7 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Equal(7, p.ExitCode);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Orphaned_zombies_are_reaped_by_init()
     {
         // The inner shell exits at once; its sleep is orphaned to PID 1 and must not stay a zombie.
@@ -57,7 +57,7 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Equal("0\n", r.Stdout);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_background_process_is_killed_when_the_command_exits()
     {
         string marker = Marker();
@@ -68,7 +68,7 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Empty(Machine.ProcessesWith($"sleep {marker}"));
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Signals_to_the_tool_reach_the_command()
     {
         using var p = _tool.Start("run", "--image", _image.Dir, "sig", "sh", "-c", "trap 'echo got-usr1' USR1; trap 'echo got-term; exit 42' TERM; echo ready; while true; do sleep 0.05; done");
@@ -84,13 +84,13 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Empty(_tool.StateEntries());
     }
 
-    [RootTheory]
+    [ContainerTheory]
     [InlineData("0:0")]
     [InlineData("1000:1000")] // a uid change clears the init's parent-death signal: it outlived the tool
     public void When_the_tool_is_killed_the_container_dies_and_prune_cleans_up(string user)
     {
         string marker = Marker();
-        using var p = _tool.Start("run", "--image", _image.Dir, "--memory", "256m", "--pids-limit", "100", "-u", user, "killed", "sh", "-c", $"echo up; sleep {marker}");
+        using var p = _tool.Start(["run", "--image", _image.Dir, .. Containers.IncidentalLimits("--memory", "256m", "--pids-limit", "100"), "-u", user, "killed", "sh", "-c", $"echo up; sleep {marker}"]);
         Assert.Equal("up", p.StandardOutput.ReadLine());
         WaitFor(() => Machine.ProcessesWith($"sleep {marker}").Count >= 2, TimeSpan.FromSeconds(5), "the container's sleep");
 
@@ -102,13 +102,13 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Empty(_tool.LeftMounts());
         var ps = _tool.Run("ps", "-a", "--format", "json");
         Assert.Contains("\"running\": false", ps.Stdout, StringComparison.Ordinal);
-        Assert.NotEmpty(Cgroups.Named(_tool.CgroupPrefix));
+        Assert.Equal(!Containers.Rootless, Cgroups.Named(_tool.CgroupPrefix).Any()); // rootless: no cgroup at all
         Assert.Equal("removed killed\n", _tool.Run("prune").Stdout);
         Assert.Empty(_tool.StateEntries());
         Assert.Empty(Cgroups.Named(_tool.CgroupPrefix));
     }
 
-    [RootFact]
+    [ContainerFact]
     public void With_die_with_parent_the_container_goes_when_the_tools_parent_is_killed()
     {
         string marker = Marker();
@@ -130,7 +130,7 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
         WaitFor(() => _tool.StateEntries().Count == 0, TimeSpan.FromSeconds(3), "the orphaned tool to remove its state");
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_name_in_use_is_refused_and_ps_lists_the_live_container()
     {
         using var first = _tool.Start("run", "--image", _image.Dir, "taken", "sh", "-c", "echo up; sleep 30");
@@ -152,7 +152,7 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
         first.WaitForExit();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Twenty_containers_in_parallel_all_succeed_and_one_name_twice_at_once_fails_cleanly()
     {
         var distinct = Enumerable.Range(0, 20).AsParallel().WithDegreeOfParallelism(20)
@@ -169,7 +169,7 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Empty(_tool.StateEntries());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Two_hundred_runs_in_a_row_leave_the_mount_table_and_the_state_root_as_they_were()
     {
 

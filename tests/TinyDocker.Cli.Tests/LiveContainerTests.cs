@@ -19,10 +19,10 @@ public sealed class LiveContainerTests : IClassFixture<BusyboxImage>, IDisposabl
         return p;
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Exec_sees_the_same_files_processes_hostname_and_cgroup()
     {
-        using var run = StartLive("live-exec", "--pids-limit", "100");
+        using var run = StartLive("live-exec", Containers.IncidentalLimits("--pids-limit", "100"));
 
         var r = _tool.Run("exec", "live-exec", "sh", "-c", "cat /tmp/made; hostname; tr '\\0' ' ' < /proc/1/cmdline; echo; grep pids /proc/self/cgroup; exit 9");
 
@@ -37,7 +37,7 @@ public sealed class LiveContainerTests : IClassFixture<BusyboxImage>, IDisposabl
         run.WaitForExit();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Diff_lists_added_changed_and_deleted_paths()
     {
         using var run = StartLive("live-diff");
@@ -49,7 +49,7 @@ public sealed class LiveContainerTests : IClassFixture<BusyboxImage>, IDisposabl
         run.WaitForExit();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Stop_sends_sigterm_and_the_run_ends_with_the_commands_status()
     {
         using var run = StartLive("live-stop");
@@ -63,7 +63,7 @@ public sealed class LiveContainerTests : IClassFixture<BusyboxImage>, IDisposabl
         Assert.Empty(_tool.StateEntries());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Kill_ends_the_container_at_once_and_names_that_are_not_running_are_errors()
     {
         using var run = StartLive("live-kill");
@@ -78,7 +78,7 @@ public sealed class LiveContainerTests : IClassFixture<BusyboxImage>, IDisposabl
         Assert.Equal(125, _tool.Run("kill", "-s", "WINCH", "whatever").ExitCode);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Keep_upper_saves_the_writes_with_their_whiteouts()
     {
         string keep = Path.Combine(Path.GetTempPath(), $"tinydocker-keep-{Guid.NewGuid():N}");

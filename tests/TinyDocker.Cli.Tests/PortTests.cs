@@ -104,7 +104,7 @@ public sealed class PortTests : IClassFixture<BusyboxImage>, IDisposable
         run.WaitForExit();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Httpd_answers_through_a_free_port_that_port_and_ps_report_and_that_closes_with_the_container()
     {
         var run = _tool.Start(["run", "--no-cwd", "--image", _image.Dir, "-p", "0:80", "-p", "127.0.0.1:0:81/tcp", "web", "sh", "-c",
@@ -139,7 +139,7 @@ public sealed class PortTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Empty(_tool.StateEntries());
     }
 
-    [RootFact]
+    [ContainerFact]
     public async Task A_half_close_reaches_the_server_and_many_connections_at_once_are_each_relayed_whole()
     {
         var (run, port) = StartServer("halfclose");
@@ -151,7 +151,7 @@ public sealed class PortTests : IClassFixture<BusyboxImage>, IDisposable
         Stop(run);
     }
 
-    [RootFact]
+    [ContainerFact]
     public async Task A_client_that_never_reads_stalls_only_its_own_connection()
     {
         var (run, port) = StartServer("stall");
@@ -170,7 +170,7 @@ public sealed class PortTests : IClassFixture<BusyboxImage>, IDisposable
         Stop(run);
     }
 
-    [RootFact]
+    [ContainerFact]
     public async Task No_server_in_the_container_closes_the_clients_connection_even_when_the_host_listens_on_that_port()
     {
         // The host's own 127.0.0.1:PORT has a server: the relay must reach the container's loopback, not the host's.
@@ -192,7 +192,7 @@ public sealed class PortTests : IClassFixture<BusyboxImage>, IDisposable
         Stop(run);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_port_in_use_is_one_line_and_125_with_nothing_left_behind()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
@@ -207,7 +207,7 @@ public sealed class PortTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Empty(_tool.LeftMounts());
     }
 
-    [RootTheory]
+    [ContainerTheory]
     [InlineData("80", "invalid port mapping `80`: expected [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp]")]
     [InlineData("8080:0", "invalid port mapping `8080:0`: `0` is not a port number (1-65535)")]
     [InlineData("8080:80/udp", "invalid port mapping `8080:80/udp`: udp is not supported: the relay carries TCP only")]
@@ -221,7 +221,7 @@ public sealed class PortTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Empty(_tool.StateEntries());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void With_the_hosts_network_published_ports_are_dropped_with_dockers_warning()
     {
         var r = _tool.Run("run", "--no-cwd", "--image", _image.Dir, "--network", "host", "-p", "0:80", "hostnet", "true");
@@ -231,7 +231,7 @@ public sealed class PortTests : IClassFixture<BusyboxImage>, IDisposable
     }
 
     /// <summary>The real service: Debian's PostgreSQL 15 (host root as the image), initdb then postgres, psql from the host.</summary>
-    [RootFact]
+    [ContainerFact]
     public void PostgreSQL_answers_psql_on_the_host_through_a_published_port()
     {
         const string Bin = "/usr/lib/postgresql/15/bin";

@@ -10,7 +10,7 @@ public sealed class SeedScenarioTests : IClassFixture<BusyboxImage>, IDisposable
 
     public SeedScenarioTests(BusyboxImage image) => _image = image;
 
-    [RootFact]
+    [ContainerFact]
     public void A_directory_made_in_one_container_is_not_seen_in_another_and_the_image_is_unchanged()
     {
         string before = TreeSnapshot.Of(_image.Dir);

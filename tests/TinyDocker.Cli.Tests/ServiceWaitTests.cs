@@ -18,7 +18,7 @@ public sealed class ServiceWaitTests : IClassFixture<BusyboxImage>, IDisposable
 
     private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    [RootFact]
+    [ContainerFact]
     public void Wait_for_tcp_log_and_cmd_returns_once_all_are_ready()
     {
         // The server starts late; its port is open inside the container's network namespace only.
@@ -34,7 +34,7 @@ public sealed class ServiceWaitTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Equal(0, _tool.Run("wait", "--for", "tcp:8080", "w-ready").ExitCode); // ready stays ready
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Wait_fails_at_once_when_the_service_exits_first_and_at_the_timeout_with_124()
     {
         Assert.Equal(0, Detach("w-exits", [], "sh", "-c", "echo bad config >&2; sleep 0.3; exit 3").ExitCode);
@@ -53,7 +53,7 @@ public sealed class ServiceWaitTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Equal("tinydocker: container `w-slow` not ready after 1s (waiting for log:never)\nstarting\n", timedOut.Stderr);
     }
 
-    [RootTheory]
+    [ContainerTheory]
     [InlineData("tcp:x")]
     [InlineData("tcp:0")]
     [InlineData("tcp:65536")]
@@ -70,7 +70,7 @@ public sealed class ServiceWaitTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Contains(check.Split(':')[0], r.Stderr, StringComparison.Ordinal);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void The_tcp_probe_connects_in_the_containers_network_namespace_not_the_hosts()
     {
         // A server on the host's 127.0.0.1: a probe that connected from the host would find it.
@@ -84,11 +84,17 @@ public sealed class ServiceWaitTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Equal(124, r.ExitCode);
         Assert.False(host.Pending(), "the probe reached the host's listener");
         // Counter-proof: in the host's network namespace the same probe finds the host's server.
+        // Not rootless: there the probe cannot join the host's network namespace from the
+        // container's user namespace (a known gap, docs/rootless.md).
+        if (Containers.Rootless)
+        {
+            return;
+        }
         Assert.Equal(0, Detach("w-host-net", ["--network", "host"], "sleep", "100").ExitCode);
         Assert.Equal(0, _tool.Run("wait", "--for", $"tcp:{Port(port)}", "--timeout", "5s", "w-host-net").ExitCode);
     }
 
-    [RootFact]
+    [RootFact("--network container: is not built rootless (the other container's network namespace belongs to its own user namespace)")]
     public void Network_container_joins_a_running_containers_loopback()
     {
         Assert.Equal(0, Detach("w-server", [], "sh", "-c", "echo '<p>from server</p>' > /tmp/index.html; exec httpd -f -p 8081 -h /tmp").ExitCode);
@@ -112,7 +118,7 @@ public sealed class ServiceWaitTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Equal(125, _tool.Run("run", "--image", _image.Dir, "--network", "container:w-self", "w-self", "true").ExitCode);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Logs_give_back_the_containers_bytes_unchanged_and_cannot_be_steered()
     {
         // Escape sequences are printed raw, as docker prints them (docs/services.md says why); the
@@ -127,7 +133,7 @@ public sealed class ServiceWaitTests : IClassFixture<BusyboxImage>, IDisposable
             Directory.GetFiles(Path.Combine(_tool.StateRoot, "w-raw")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_flood_of_output_cannot_fill_the_state_root()
     {
         // 64 MiB as fast as the container can write it, against a 64k cap.

@@ -15,7 +15,7 @@ public sealed class StartupTests : IClassFixture<BusyboxImage>, IDisposable
 
     public StartupTests(BusyboxImage image) => _image = image;
 
-    [RootFact]
+    [ContainerFact]
     public void Every_run_writes_its_start_and_end_records_to_a_pipe()
     {
         const int Runs = 25;
@@ -33,13 +33,13 @@ public sealed class StartupTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.All(lines.Where((_, i) => i % 2 == 0), l => Assert.Contains("\"type\":\"start\"", l, StringComparison.Ordinal));
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_sigterm_at_any_point_of_start_up_stops_at_once_and_leaves_nothing()
     {
         // From before the spec is read to after the command runs (a JIT start-up takes 0.3-1 s here).
         foreach (int delayMs in (int[])[150, 300, 450, 600, 750, 900, 1200, 1600])
         {
-            using var run = _tool.Start("run", "--image", _image.Dir, "--stop-timeout", "60s", "--pids-limit", "50", "startup-term", "sleep", "30");
+            using var run = _tool.Start(["run", "--image", _image.Dir, "--stop-timeout", "60s", .. Containers.IncidentalLimits("--pids-limit", "50"), "startup-term", "sleep", "30"]);
             Thread.Sleep(delayMs);
             var sw = System.Diagnostics.Stopwatch.StartNew();
             System.Diagnostics.Process.Start("kill", ["-TERM", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();

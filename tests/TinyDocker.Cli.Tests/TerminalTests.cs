@@ -18,7 +18,7 @@ public sealed class TerminalTests : IClassFixture<BusyboxImage>, IDisposable
 
     private string[] Run(params string[] args) => ["run", "--image", _image.Dir, .. args];
 
-    [RootFact]
+    [ContainerFact]
     public void With_t_the_command_has_a_terminal_of_the_containers_own_and_without_it_none()
     {
         var t = AtTerminal(Run("-t", "tty1", "sh", "-c", "tty; stty size; echo fds: $(ls /proc/self/fd)"), [], rows: 33, cols: 77);
@@ -31,7 +31,7 @@ public sealed class TerminalTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Empty(_tool.StateEntries());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void An_interactive_shell_reads_what_is_typed_and_follows_the_window_size()
     {
         var r = AtTerminal(Run("-it", "tty3", "sh"),
@@ -45,7 +45,7 @@ public sealed class TerminalTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.True(r.ExitCode == 3, r.ToString());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Ctrl_c_and_ctrl_z_reach_the_containers_foreground_process_through_its_terminal()
     {
         var r = AtTerminal(Run("-it", "tty4", "sh"),
@@ -61,7 +61,7 @@ public sealed class TerminalTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.True(r.ExitCode == 0, r.ToString());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Exec_t_gives_a_terminal_and_exec_it_an_interactive_shell()
     {
         using var run = _tool.Start(Run("tty5", "sh", "-c", "echo ready; exec sleep 60"));
@@ -89,7 +89,7 @@ public sealed class TerminalTests : IClassFixture<BusyboxImage>, IDisposable
         }
     }
 
-    [RootFact]
+    [ContainerFact]
     public void The_users_terminal_is_restored_after_a_t_run_also_when_the_command_fails()
     {
         string tool = TinyTool.Executable;

@@ -9,7 +9,7 @@ namespace TinyDocker.Security.Tests;
 /// </summary>
 public sealed class CopyCompletenessTests(BusyboxImage image) : EscapeTestBase(image)
 {
-    [RootFact]
+    [ContainerFact]
     public void A_name_that_is_not_utf8_is_copied_byte_for_byte_with_the_rest()
     {
         string output = Path.Combine(WorkDir, "out");
@@ -29,7 +29,7 @@ public sealed class CopyCompletenessTests(BusyboxImage image) : EscapeTestBase(i
         Host.AssertUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_tree_deeper_than_path_max_is_copied_whole()
     {
         string output = Path.Combine(WorkDir, "out");
@@ -82,7 +82,7 @@ public sealed class CopyCompletenessTests(BusyboxImage image) : EscapeTestBase(i
     /// <summary>rm -rf: .NET cannot delete a name that is not UTF-8 or a path beyond PATH_MAX.</summary>
     private void RemoveTree(string path) => Shell.Run("rm", ["-rf", path], WorkDir);
 
-    [RootFact]
+    [RootFact("it mounts a small tmpfs on the host to run out of space")]
     public void A_copy_that_runs_out_of_space_names_the_lost_file_exits_125_and_leaves_no_partial_file()
     {
         string small = Path.Combine(WorkDir, "small");
@@ -116,7 +116,7 @@ public sealed class CopyCompletenessTests(BusyboxImage image) : EscapeTestBase(i
     /// container shares: here a second container swaps a file and a link to a host file (and a
     /// directory and a link to a host directory) with renameat2(RENAME_EXCHANGE), as fast as it can.
     /// </summary>
-    [RootFact]
+    [ContainerFact]
     public void A_source_swapped_for_a_link_to_a_host_file_during_the_copy_never_copies_the_host_file()
     {
         string shared = Path.Combine(WorkDir, "shared");

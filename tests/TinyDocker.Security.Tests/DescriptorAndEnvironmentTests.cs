@@ -5,7 +5,7 @@ namespace TinyDocker.Security.Tests;
 /// <summary>What the command inherits: descriptors 0, 1 and 2 only, and none of the host's environment.</summary>
 public sealed class DescriptorAndEnvironmentTests(BusyboxImage image) : EscapeTestBase(image)
 {
-    [RootFact]
+    [ContainerFact]
     public void Only_stdin_stdout_and_stderr_reach_the_command()
     {
         // The shell's builtin test looks at the shell's own descriptors without opening any.
@@ -15,7 +15,7 @@ public sealed class DescriptorAndEnvironmentTests(BusyboxImage image) : EscapeTe
         Host.AssertUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_descriptor_inherited_by_the_tool_is_not_passed_on()
     {
         File.WriteAllText(Host.Canary + ".secret", "inherited secret\n");
@@ -45,7 +45,7 @@ public sealed class DescriptorAndEnvironmentTests(BusyboxImage image) : EscapeTe
         Host.AssertUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void The_hosts_environment_does_not_leak()
     {
         var env = new Dictionary<string, string> { ["TINYDOCKER_HOST_SECRET"] = "s3cr3t" };
@@ -63,7 +63,7 @@ public sealed class DescriptorAndEnvironmentTests(BusyboxImage image) : EscapeTe
         Host.AssertUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_privileged_command_reading_its_init_finds_none_of_the_hosts_environment()
     {
         var env = new Dictionary<string, string> { ["TINYDOCKER_HOST_SECRET"] = "s3cr3t" };

@@ -7,7 +7,7 @@ namespace TinyDocker.Security.Tests;
 /// <summary>`exec` seen from a container that wants what the host side of exec holds.</summary>
 public sealed class ExecTests(BusyboxImage image) : EscapeTestBase(image)
 {
-    [RootFact]
+    [ContainerFact]
     public void No_container_process_can_read_or_write_the_memory_or_environment_behind_exec()
     {
         string secret = $"TD-SECRET-{Guid.NewGuid():N}";

@@ -5,7 +5,7 @@ namespace TinyDocker.Security.Tests;
 /// <summary>Reaching the host's files from inside: /proc/1/root, /proc/self/cwd, the old root, chroot.</summary>
 public sealed class FilesystemEscapeTests(BusyboxImage image) : EscapeTestBase(image)
 {
-    [RootFact]
+    [ContainerFact]
     public void Writing_a_host_file_through_proc_1_root_fails()
     {
         // PID 1 inside is the container's init; $$ a process of the container too.
@@ -25,7 +25,7 @@ public sealed class FilesystemEscapeTests(BusyboxImage image) : EscapeTestBase(i
         Assert.True(File.Exists(Host.Target), onHost.ToString() + inside);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Climbing_out_of_proc_self_cwd_stays_in_the_container()
     {
         string up = string.Concat(Enumerable.Repeat("../", 12));
@@ -39,7 +39,7 @@ public sealed class FilesystemEscapeTests(BusyboxImage image) : EscapeTestBase(i
         Assert.True(File.Exists(Host.Target));
     }
 
-    [RootFact]
+    [ContainerFact]
     public void The_old_root_is_gone()
     {
         string rootDevice = HostRootDevice();
@@ -54,7 +54,7 @@ public sealed class FilesystemEscapeTests(BusyboxImage image) : EscapeTestBase(i
         Assert.Contains($" {rootDevice} ", File.ReadAllText("/proc/self/mountinfo"), StringComparison.Ordinal);
     }
 
-    [RootFact]
+    [RootFact("not yet understood: in a rootless container the program exits 1 (to investigate); its counter-proof chroots on the host")]
     public void The_chroot_escape_reaches_only_the_containers_root()
     {
         string program = $"""

@@ -8,7 +8,7 @@ namespace TinyDocker.Security.Tests;
 /// <summary>The host's network services, hostname and processes, seen from inside.</summary>
 public sealed class HostReachTests(BusyboxImage image) : EscapeTestBase(image)
 {
-    [RootFact]
+    [ContainerFact]
     public void A_tcp_listener_on_the_hosts_loopback_is_out_of_reach()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -32,7 +32,7 @@ public sealed class HostReachTests(BusyboxImage image) : EscapeTestBase(image)
         Host.AssertUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Changing_the_hostname_is_refused_and_would_change_only_the_containers()
     {
         const string attempt = "hostname escaped-host && hostname";
@@ -46,7 +46,7 @@ public sealed class HostReachTests(BusyboxImage image) : EscapeTestBase(image)
         Host.AssertUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_host_process_cannot_be_signalled()
     {
         using var sleeper = Process.Start("/bin/sleep", "120");

@@ -29,7 +29,7 @@ public sealed class HostWriteTests : EscapeTestBase
         Host.AssertUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_re_run_of_the_same_copy_out_does_not_write_through_a_link_left_by_the_first()
     {
         string output = Path.Combine(WorkDir, "out");
@@ -52,7 +52,7 @@ public sealed class HostWriteTests : EscapeTestBase
         AssertVictimUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_second_copy_out_of_a_file_replaces_a_planted_link_instead_of_writing_through_it()
     {
         string output = Path.Combine(WorkDir, "out");
@@ -69,7 +69,7 @@ public sealed class HostWriteTests : EscapeTestBase
         AssertVictimUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Overlapping_copy_out_items_do_not_write_through_a_link_the_first_item_made()
     {
         string output = Path.Combine(WorkDir, "out");
@@ -83,7 +83,7 @@ public sealed class HostWriteTests : EscapeTestBase
         AssertVictimUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_copy_out_into_a_read_write_volume_does_not_follow_a_link_the_container_planted_above_the_destination()
     {
         string volume = Path.Combine(WorkDir, "vol");
@@ -99,7 +99,7 @@ public sealed class HostWriteTests : EscapeTestBase
         AssertVictimUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_reused_keep_upper_directory_is_not_written_through_a_link_the_last_run_kept()
     {
         string keep = Path.Combine(WorkDir, "upper");
@@ -115,7 +115,7 @@ public sealed class HostWriteTests : EscapeTestBase
         AssertVictimUntouched();
     }
 
-    [RootFact]
+    [RootFact("the copies are given to sudo's user, and only root may chown to another user; a user namespace makes no device node")]
     public void Setuid_bits_and_device_nodes_are_not_reproduced_and_the_copies_belong_to_the_invoking_user()
     {
         string output = Path.Combine(WorkDir, "out");
@@ -140,7 +140,7 @@ public sealed class HostWriteTests : EscapeTestBase
         AssertVictimUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Diff_reads_the_upper_layer_without_following_its_links_and_lists_any_name()
     {
         string name = $"diff-{Guid.NewGuid():N}"[..16];
@@ -177,7 +177,7 @@ public sealed class HostWriteTests : EscapeTestBase
         AssertVictimUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Results_that_are_a_link_into_proc_do_not_carry_the_host_tools_environment_out()
     {
         const string Secret = "TD_HOST_SECRET=ci-token-tinydocker";

@@ -5,18 +5,24 @@ namespace TinyDocker.Security.Tests;
 /// <summary>/proc and /sys files that read or change the host kernel, cgroups, and device nodes.</summary>
 public sealed class KernelInterfaceTests(BusyboxImage image) : EscapeTestBase(image)
 {
-    [RootFact]
+    [ContainerFact]
     public void Proc_kcore_and_other_kernel_files_read_as_empty()
     {
         const string attempt = "for f in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug; do echo \"$f $(head -c 16 $f 2>/dev/null | wc -c)\"; done";
 
         var inside = Busybox(attempt);
-        var off = Busybox(attempt, "--privileged");
-
         foreach (var line in inside.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             Assert.EndsWith(" 0", line, StringComparison.Ordinal);
         }
+        if (Containers.Rootless)
+        {
+            // Unmasked, these files are real root's and stay unreadable in a user namespace: the
+            // counter-proof needs real root.
+            Host.AssertUntouched();
+            return;
+        }
+        var off = Busybox(attempt, "--privileged");
         // Real: without the masks the files the host has are readable (this host's kernel may lack kcore).
         foreach (var file in new[] { "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug" }
                      .Where(f => OnHost($"head -c 16 {f} | wc -c").Stdout.Trim() == "16"))
@@ -27,7 +33,7 @@ public sealed class KernelInterfaceTests(BusyboxImage image) : EscapeTestBase(im
         Host.AssertUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Proc_sysrq_trigger_cannot_be_opened_for_writing()
     {
         // Opening for append writes nothing: even privileged, no sysrq command is ever sent.
@@ -48,7 +54,7 @@ public sealed class KernelInterfaceTests(BusyboxImage image) : EscapeTestBase(im
         Host.AssertUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Proc_sys_kernel_is_read_only()
     {
         string before = File.ReadAllText("/proc/sys/kernel/panic");
@@ -61,11 +67,15 @@ public sealed class KernelInterfaceTests(BusyboxImage image) : EscapeTestBase(im
         Assert.Contains("Read-only file system", inside.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllText("/proc/sys/kernel/panic"));
         // Real: privileged, the file opens for writing (nothing is written: the host stays as it is).
-        Assert.Contains("OPENED", Busybox(": >> /proc/sys/kernel/core_pattern && echo OPENED", "--privileged").Stdout, StringComparison.Ordinal);
+        // Rootless even privileged it does not: the file is real root's (the counter-proof needs root).
+        if (!Containers.Rootless)
+        {
+            Assert.Contains("OPENED", Busybox(": >> /proc/sys/kernel/core_pattern && echo OPENED", "--privileged").Stdout, StringComparison.Ordinal);
+        }
         Host.AssertUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void The_cgroup_v1_release_agent_escape_fails()
     {
         // Only a v1 hierarchy's root has one. Not a recursive walk: other runs on this machine make
@@ -87,7 +97,8 @@ public sealed class KernelInterfaceTests(BusyboxImage image) : EscapeTestBase(im
         Assert.DoesNotContain("CREATED", inside.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("0 hierarchies", inside.Stdout, StringComparison.Ordinal); // the cgroups are there, read-only
         Assert.Equal(before, agents.ToDictionary(a => a, File.ReadAllText));
-        if (agents.Any(a => a.StartsWith("/sys/fs/cgroup/pids/", StringComparison.Ordinal)))
+        // Rootless even privileged the release_agent is real root's: the counter-proof needs root.
+        if (!Containers.Rootless && agents.Any(a => a.StartsWith("/sys/fs/cgroup/pids/", StringComparison.Ordinal)))
         {
             // Real (on a v1 host whose pids hierarchy root this test runs in): privileged, the
             // release_agent opens for writing. Nothing is written.
@@ -97,7 +108,7 @@ public sealed class KernelInterfaceTests(BusyboxImage image) : EscapeTestBase(im
         Host.AssertUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_device_node_made_for_the_hosts_root_disk_gives_no_access()
     {
         var (major, minor) = Split(FilesystemEscapeTests.HostRootDevice());
@@ -105,6 +116,14 @@ public sealed class KernelInterfaceTests(BusyboxImage image) : EscapeTestBase(im
 
         var inside = Busybox(attempt);
 
+        if (Containers.Rootless)
+        {
+            // A user namespace's CAP_MKNOD makes no device node at all: the kernel refuses it.
+            Assert.Equal(["0"], inside.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains("Operation not permitted", inside.Stderr, StringComparison.Ordinal);
+            Host.AssertUntouched();
+            return; // nor privileged: the counter-proof below needs real root
+        }
         Assert.Contains("MADE", inside.Stdout, StringComparison.Ordinal); // CAP_MKNOD is in docker's default set...
         Assert.Equal(["MADE", "0", "0"], inside.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("/disk: Permission denied", inside.Stderr, StringComparison.Ordinal); // ...but the root is nodev

@@ -45,7 +45,7 @@ public sealed class SeccompProfileTests(BusyboxImage image) : EscapeTestBase(ima
         ["open_by_handle_at"] = "-1, 0, 0",
     };
 
-    [RootFact]
+    [ContainerFact]
     public void Each_call_dockers_profile_refuses_is_refused_and_reaches_the_kernel_without_the_filter()
     {
         var arch = SeccompArchs.Current;
@@ -80,7 +80,7 @@ public sealed class SeccompProfileTests(BusyboxImage image) : EscapeTestBase(ima
         Host.AssertUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Argument_rules_refuse_namespaces_vsock_alg_and_personalities_and_allow_the_rest()
     {
         const string program = """
@@ -129,7 +129,7 @@ public sealed class SeccompProfileTests(BusyboxImage image) : EscapeTestBase(ima
         Host.AssertUntouched();
     }
 
-    [RootFact]
+    [ContainerFact]
     public void TIOCSTI_and_TIOCLINUX_are_refused_even_with_upper_bits_set_in_the_request()
     {
         // The attack: make a terminal the controlling one, then push a command into its input.

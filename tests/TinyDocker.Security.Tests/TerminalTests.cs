@@ -10,7 +10,7 @@ public sealed class TerminalTests(BusyboxImage image) : EscapeTestBase(image)
     // What the attacker types into the user's terminal; the shell that started the tool reads the next line.
     private const string Payload = "echo INJECTED\n";
 
-    [RootTheory]
+    [ContainerTheory]
     [InlineData("run")]
     [InlineData("run", "--security-opt", "seccomp=unconfined")]
     [InlineData("run", "-t")]

@@ -22,7 +22,7 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
 
     public EndToEndTests(PackedSample sample) => _sample = sample;
 
-    [RootFact]
+    [ContainerFact]
     public void The_package_holds_the_adapter_and_its_build_files_under_build_the_cli_under_tools_and_an_empty_lib()
     {
         _sample.EnsureBuilt();
@@ -50,7 +50,7 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         Assert.False(File.Exists(Path.Combine(output, "Tmds.LibC.dll")));
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_run_reports_each_case_with_its_outcome_message_output_duration_and_attachments()
     {
         string dir = _sample.EnsureBuilt();
@@ -109,7 +109,7 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         Assert.Empty(_sample.Tool.StateEntries());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void List_tests_names_every_case_and_a_filter_runs_one_case_with_the_run_settings_image_and_the_TINYDOCKER_PATH_tool()
     {
         string dir = _sample.EnsureBuilt();
@@ -141,7 +141,7 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         Assert.DoesNotContain("Passed tests/pass.sh", bad.Stdout);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Three_shards_together_run_each_case_exactly_once()
     {
         string dir = _sample.EnsureBuilt();
@@ -158,7 +158,7 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         Assert.All(shards, s => Assert.Contains(s.Results, r => r.Name == XunitTest));
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Killing_the_run_leaves_no_container_behind()
     {
         string dir = _sample.EnsureBuilt();
@@ -192,7 +192,7 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
             $"processes left: {string.Join(", ", Machine.ProcessesWith(script))}");
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Interrupting_the_run_stops_its_containers_at_once_and_they_remove_their_state()
     {
         string dir = _sample.EnsureBuilt();
@@ -229,7 +229,7 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         Assert.True(WaitUntil(() => _sample.Tool.StateEntries().Count == 0, TimeSpan.FromSeconds(5)), string.Join(", ", _sample.Tool.StateEntries()));
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Cancel_ends_every_running_case_at_once_and_each_cli_removes_its_container()
     {
         string dir = _sample.EnsureBuilt();

@@ -22,7 +22,7 @@ public sealed class HostileResultsTests : IDisposable
         return runner.RunAsync(c).GetAwaiter().GetResult()!;
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_symlink_left_in_the_results_is_never_attached_nor_followed()
     {
         var run = Run("""
@@ -43,7 +43,7 @@ public sealed class HostileResultsTests : IDisposable
         Assert.DoesNotContain("/host-root/", changes);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void The_upper_layer_is_archived_with_links_as_links_and_whiteouts_as_deletions_and_removed_from_the_host_after()
     {
         var run = Run("""

@@ -15,7 +15,7 @@ public sealed class MtpEndToEndTests : IClassFixture<PackedMtpSample>
 
     public MtpEndToEndTests(PackedMtpSample sample) => _sample = sample;
 
-    [RootFact]
+    [ContainerFact]
     public void Every_case_is_reported_with_outcome_message_output_duration_and_attachments_and_a_failure_fails_the_run()
     {
         string dir = _sample.EnsureBuilt();
@@ -69,7 +69,7 @@ public sealed class MtpEndToEndTests : IClassFixture<PackedMtpSample>
         Assert.Empty(_sample.Tool.StateEntries());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_filter_selects_cases_by_name_and_a_passing_selection_passes()
     {
         string dir = _sample.EnsureBuilt();
@@ -79,7 +79,7 @@ public sealed class MtpEndToEndTests : IClassFixture<PackedMtpSample>
         Assert.Equal("tests/pass.sh", Assert.Single(results).Name);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void The_same_cases_run_as_xunit_v3_facts_and_without_a_framework_the_build_says_why()
     {
         _sample.EnsureBuilt();
@@ -116,7 +116,7 @@ public sealed class MtpEndToEndTests : IClassFixture<PackedMtpSample>
         Assert.Contains("error TINYDOCKER102", build.Stdout);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void The_same_cases_run_as_nunit_tests_and_unknown_metadata_fails_the_build_naming_it()
     {
         _sample.EnsureBuilt();

@@ -4,7 +4,7 @@ namespace TinyDocker.Testing;
 
 /// <summary>
 /// An ordinary user of this machine for rootless tests, made once by root (useradd) when
-/// missing: <see cref="WithRanges"/> has ranges in /etc/subuid and /etc/subgid (a podman-style
+/// missing (scripts/test-user.sh): <see cref="WithRanges"/> has ranges in /etc/subuid and /etc/subgid (a podman-style
 /// 65536-id map), <see cref="SingleId"/> has none (the map `0 -> uid` only). The tool runs as it
 /// through util-linux setpriv, with its own HOME and nothing of root's environment but PATH.
 /// </summary>
@@ -82,20 +82,8 @@ public sealed class RootlessUser
         {
             return null;
         }
-        if (!File.ReadLines("/etc/passwd").Any(l => l.StartsWith(name + ":", StringComparison.Ordinal)))
-        {
-            Check("useradd", ["--create-home", "--shell", "/bin/sh", name]);
-        }
-        // useradd may or may not add ranges (SUB_UID_COUNT in login.defs): make them what this user needs.
-        foreach (var file in new[] { "/etc/subuid", "/etc/subgid" })
-        {
-            var lines = File.ReadAllLines(file).Where(l => !l.StartsWith(name + ":", StringComparison.Ordinal)).ToList();
-            if (ranges)
-            {
-                lines.Add($"{name}:{RangeStart}:65536");
-            }
-            File.WriteAllLines(file, lines);
-        }
+        // scripts/test-user.sh is the one place that makes test users: CI's rootless pass uses it too.
+        Check(Path.Combine(Shell.RepositoryRoot, "scripts", "test-user.sh"), ranges ? [name, RangeStart.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [name]);
         var f = File.ReadLines("/etc/passwd").First(l => l.StartsWith(name + ":", StringComparison.Ordinal)).Split(':');
         return new RootlessUser(name, uint.Parse(f[2]), uint.Parse(f[3]), f[5]);
     }

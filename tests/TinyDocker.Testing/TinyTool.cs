@@ -11,7 +11,13 @@ public sealed class TinyTool : IDisposable
 {
     public TinyTool()
     {
-        StateRoot = $"/run/tinydocker-test-{Guid.NewGuid():N}"[..40];
+        // An ordinary user cannot write /run: its state roots go to the temporary directory, made
+        // 0700 as the tool makes its own (the name stays short: sockets live below it).
+        StateRoot = $"{(Machine.IsRoot ? "/run" : Path.TrimEndingDirectorySeparator(Path.GetTempPath()))}/tinydocker-test-{Guid.NewGuid().ToString("N")[..19]}";
+        if (!Machine.IsRoot)
+        {
+            Directory.CreateDirectory(StateRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         // An image store of its own too (a test may set another): no test touches /var/lib/tinydocker.
         DataRoot = Path.Combine(Path.GetTempPath(), $"tinydocker-test-data-{Guid.NewGuid():N}");
         Environment["TINYDOCKER_DATA"] = DataRoot;

@@ -40,7 +40,10 @@ public static class ContainerCommit
         try
         {
             LayerCommitter.Written layer;
-            using (var freezer = pause ? Freezer.TryFreeze(c.Spec, c.InitPid) ?? throw NoFreezer(c.Spec.Name) : null)
+            // Rootless there is no cgroup of the user's to freeze (only root may make cgroups here).
+            using (var freezer = !pause ? null
+                : Rootless.RootlessMode.Active ? throw NoFreezer(c.Spec.Name, "a rootless container has no cgroup of its own to freeze")
+                : Freezer.TryFreeze(c.Spec, c.InitPid) ?? throw NoFreezer(c.Spec.Name, "no cgroup freezer here (cgroup v1 freezer, or a cgroup v2 cgroup of its own: run it with a limit such as --pids-limit)"))
             {
                 if (freezer is not null)
                 {
@@ -73,7 +76,6 @@ public static class ContainerCommit
         }
     }
 
-    private static TinyDockerException NoFreezer(string name)
-        => new($"cannot pause container `{name}` for the commit: no cgroup freezer here (cgroup v1 freezer, or a cgroup v2 "
-               + "cgroup of its own: run it with a limit such as --pids-limit); --pause=false commits it running");
+    private static TinyDockerException NoFreezer(string name, string why)
+        => new($"cannot pause container `{name}` for the commit: {why}; --pause=false commits it running");
 }
