@@ -103,6 +103,23 @@ public sealed class CommitTests : IClassFixture<BusyboxImage>, IDisposable
         Stop(run);
     }
 
+    [RootFact("commit pauses the container in a cgroup freezer, and only root may make cgroups here")]
+    public void A_zombie_that_its_frozen_parent_never_reaps_does_not_stop_the_freeze()
+    {
+        // sleep is the parent of `true` and never waits for it: a zombie for as long as the container runs.
+        var run = StartLive("zombie", "sh -c 'true & exec sleep 1000' &\nuntil grep -qs ') Z ' /proc/[0-9]*/stat; do sleep 0.05; done");
+        try
+        {
+            var r = _tool.Run("commit", "zombie", "zombie:1");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.False(Directory.Exists($"{Cgroup.MountRoot}/freezer/tinydocker/{_tool.CgroupPrefix}zombie-commit"));
+        }
+        finally
+        {
+            Stop(run);
+        }
+    }
+
     [ContainerFact]
     public void A_container_without_a_stored_image_is_refused_with_one_line()
     {

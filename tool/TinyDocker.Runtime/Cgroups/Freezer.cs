@@ -100,12 +100,31 @@ internal sealed class Freezer : IDisposable
         }
     }
 
-    /// <summary>Every process of the container's PID namespace but its init, from the host's /proc (metadata only).</summary>
+    /// <summary>
+    /// Every live process of the container's PID namespace but its init, from the host's /proc
+    /// (metadata only). Not a zombie: it runs nothing and cannot be moved into a cgroup, and once its
+    /// parent is frozen it is never reaped, so waiting for it would never end.
+    /// </summary>
     private static List<int> Members(string ns, int initPid)
         => Directory.EnumerateDirectories("/proc")
             .Select(d => int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) ? pid : 0)
-            .Where(pid => pid > 0 && pid != initPid && PidNamespace(pid) == ns)
+            .Where(pid => pid > 0 && pid != initPid && PidNamespace(pid) == ns && !HasExited(pid))
             .ToList();
+
+    /// <summary>A zombie (Z) or a dying (X) process: the state after the command name in /proc/PID/stat.</summary>
+    private static bool HasExited(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            int end = stat.LastIndexOf(')');
+            return end < 0 || end + 2 >= stat.Length || stat[end + 2] is 'Z' or 'X';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true; // gone
+        }
+    }
 
     private static string? PidNamespace(int pid)
     {
