@@ -92,7 +92,11 @@ public abstract record ReadinessCheck(string Text)
         {
             string[] argv = Rootless.FirstStep.ExecArgv(initPid,
                 SelfExe.TcpProbeArgv(Port.ToString(CultureInfo.InvariantCulture)), alsoNetwork: true);
-            int pid = Sys.Spawn(argv[0], argv, SelfExe.HelperEnvironment(), [], out int errno);
+            // Its output is not wait's: nsenter's complaint about a container exiting meanwhile
+            // ("cannot open /proc/PID/ns/user") would otherwise land on wait's stderr.
+            int devNull = Sys.Renumber(Sys.Open("/dev/null", O_RDWR));
+            int pid = Sys.Spawn(argv[0], argv, SelfExe.HelperEnvironment(), [(devNull, 0), (devNull, 1), (devNull, 2)], out int errno);
+            Sys.Close(devNull);
             if (pid < 0)
             {
                 throw new SyscallException("posix_spawn", argv[0], errno);
