@@ -29,4 +29,10 @@ internal static class ErrorCodes
 
     /// <summary>A service did not start, exited, or was not ready in time; the message has its readiness check and its log's last lines.</summary>
     public const string ServiceFailed = "TD008";
+
+    /// <summary>
+    /// Logged by the targets: TinyContainer=true in a project with TinyDocker.TestAdapter's container
+    /// cases, which cannot start containers from inside one. Nothing was run.
+    /// </summary>
+    public const string ContainerCasesInContainer = "TD009";
 }

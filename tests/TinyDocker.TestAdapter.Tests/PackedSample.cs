@@ -33,6 +33,9 @@ public class PackedSample : IDisposable
 
     private static readonly Lazy<string> PackedFeed = new(Pack);
 
+    /// <summary>The feed the sample restores from: the adapter's, unless a sample needs more packages.</summary>
+    protected virtual string SampleFeed => Feed;
+
     public string Dir => Path.Combine(Root, "sample");
 
     /// <summary>Runs containers and `prune` with its own state root.</summary>
@@ -52,7 +55,7 @@ public class PackedSample : IDisposable
         Directory.CreateDirectory(Root);
         CopyTree(_sample, Dir);
         string config = Path.Combine(Dir, "nuget.config");
-        File.WriteAllText(config, File.ReadAllText(config).Replace("../../artifacts/packages", Feed, StringComparison.Ordinal));
+        File.WriteAllText(config, File.ReadAllText(config).Replace("../../artifacts/packages", SampleFeed, StringComparison.Ordinal));
 
         var build = Dotnet.Run(Dir, Environment, "build", "-nologo");
         Assert.True(build.ExitCode == 0, $"dotnet build of the sample failed:\n{build}");

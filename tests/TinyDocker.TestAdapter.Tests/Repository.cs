@@ -15,6 +15,10 @@ internal static class Repository
 
     public static string ServicesSample => Path.Combine(Root, "samples", "services");
 
+    public static string BothPackagesSample => Path.Combine(Root, "samples", "both-packages");
+
+    public static string BuildPackageProject => Path.Combine(Root, "msbuild-tasks", "TinyDocker.Build", "TinyDocker.Build.csproj");
+
     /// <summary>The configuration these tests were built in (CI: Release), so packing rebuilds nothing.</summary>
     public static string Configuration => Shell.BuildConfiguration;
 }
