@@ -113,8 +113,10 @@ internal sealed class ServiceLauncher(CliTool tool, IReadOnlyDictionary<string, 
     public Task<bool> RemoveAsync(string name) => Task.Run(() => Remove(name));
 
     /// <summary>
-    /// After a cancelled `run -d`: a container SIGTERM caught while it started is still there, and
-    /// `rm -f` refuses it (125) until its start is over, so retry while `ps -a` still lists it.
+    /// After a cancelled `run -d`. SIGTERM makes `run -d` stop the start and return only once nothing
+    /// is left (docs/services.md), so the first `rm -f` finds nothing; but a `run -d` that outlived the
+    /// grace was SIGKILLed, and its supervisor then tears the start down just after: `rm -f` refuses a
+    /// container that is still starting (125), so retry while `ps -a` still lists it.
     /// </summary>
     private void RemoveStarting(string name)
     {

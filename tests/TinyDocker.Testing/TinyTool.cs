@@ -155,6 +155,10 @@ public sealed class TinyTool : IDisposable
         }
     }
 
+    /// <summary>Pids of the live detached supervisors of this state root, found in /proc (not through its files).</summary>
+    public IReadOnlyList<int> Supervisors()
+        => Machine.ProcessesWith("__supervise").Where(SupervisorOfThisRoot).ToList();
+
     private bool SupervisorOfThisRoot(int pid)
     {
         try
@@ -162,7 +166,7 @@ public sealed class TinyTool : IDisposable
             return File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains($"TINYDOCKER_ROOT={StateRoot}")
                 && File.ReadAllText($"/proc/{pid}/cmdline").Contains("__supervise", StringComparison.Ordinal);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
         }

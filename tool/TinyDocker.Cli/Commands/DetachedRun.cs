@@ -5,7 +5,7 @@ using TinyDocker.Runtime.Spec;
 
 namespace TinyDocker.Cli.Commands;
 
-/// <summary>`run -d`: the spec made detached, its supervisor started, the name printed once the command runs.</summary>
+/// <summary>`run -d`: the spec made detached, its supervisor started, the name printed once the command runs (SIGINT/SIGTERM before that cancels it all).</summary>
 internal static class DetachedRun
 {
     public static int Start(ContainerSpec spec, RunOptions o)
@@ -27,12 +27,7 @@ internal static class DetachedRun
             DieWithParent = false,
             LogMaxBytes = o.LogOpt.Values.OfType<string>().Aggregate(ContainerSpec.DefaultLogMaxBytes, (_, opt) => ParseLogOpt(opt)),
         };
-        int code = DetachedStart.Start(detached, owner, Console.Error);
-        if (code == 0)
-        {
-            Console.WriteLine(detached.Name);
-        }
-        return code;
+        return DetachedStart.Start(detached, owner, Console.Out, Console.Error);
     }
 
     public static void RefuseWithoutDetach(RunOptions o)

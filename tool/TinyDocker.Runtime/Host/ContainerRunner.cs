@@ -67,9 +67,11 @@ public static class ContainerRunner
             {
                 // Before `run -d` returns: a `stop` or `exec` right after it finds the pids.
                 WritePids(state, started.InitPid);
-                detached.Started();
+                detached.Handover.Started(); // false: cancelled, and the handover's cancel stops it
             }
         }, log?.InitStdio, network?.Value ?? -1, ports is null ? null : [ports.InitEnd]);
+        // `run -d` cancelled (Host/DetachedStart.cs): every process killed at once, nothing kept.
+        detached?.Handover.OnCancel(container.Cancel);
         ports?.InitSpawned();
         ports?.Start();
         using var containerOnCrash = LastChance.OnCrash(container);
@@ -98,15 +100,19 @@ public static class ContainerRunner
         log?.Finish();
         int code = Outcome(spec, container, cgroup, status, resultsLost, messages, out bool oomKilled);
         cgroup?.Dispose(); // before the lock says "exited" (`wait`): nothing of it outlives that
+        bool cancelled = detached?.Handover.Cancelled == true;
         if (container.CommandPid is null && spec.Detached)
         {
-            stderr.Write(ContainerLog.Tail(state.Dir, 20)); // the init's reason; a container that never ran keeps nothing
+            if (!cancelled)
+            {
+                stderr.Write(ContainerLog.Tail(state.Dir, 20)); // the init's reason; a container that never ran keeps nothing
+            }
         }
         else if (container.CommandPid is not null)
         {
             log?.Dispose();
             state.Retire(new ExitRecord(code, DateTimeOffset.UtcNow, container.TimedOut, oomKilled, container.OwnerDied).ToJson(),
-                keep: spec.Detached && !spec.RemoveOnExit);
+                keep: spec.Detached && !spec.RemoveOnExit && !cancelled);
         }
         return code;
     }

@@ -3,14 +3,14 @@
 using System.Text.Json;
 using TinyDocker.Runtime.Interop;
 using TinyDocker.Runtime.Spec;
-using static Tmds.Linux.LibC;
 
 namespace TinyDocker.Runtime.Host;
 
 /// <summary>
 /// Reads the spec the client sent, runs the container as any run's supervisor does, and tells
-/// the client once the command runs. Until then its stderr is the client's messages pipe (a
-/// failure is reported by `run -d` itself); from then on /dev/null, its lines going to the log.
+/// the client once the command runs (Host/DetachedHandover.cs). Until the client took it its
+/// stderr is the client's messages pipe (a failure is reported by `run -d` itself); from then on
+/// /dev/null, its lines going to the log.
 /// </summary>
 public static class DetachedSupervisor
 {
@@ -24,15 +24,8 @@ public static class DetachedSupervisor
             spec = JsonSerializer.Deserialize(stream, SpecJson.Default.ContainerSpec) ?? throw new TinyDockerException("no spec received");
         }
         int? owner = ownerArg == DetachedStart.WithOwner ? Sys.Renumber(DetachedStart.OwnerFd) : null;
-        int ready = Sys.Renumber(DetachedStart.ReadyFd);
-        var hooks = new DetachedHooks(() =>
-        {
-            Sys.WriteAll(ready, DetachedStart.ReadyLine + "\n");
-            Sys.Close(ready);
-            int devNull = Sys.Open("/dev/null", O_WRONLY);
-            Sys.Dup2(devNull, 2);
-            Sys.Close(devNull);
-        }, owner);
+        var handover = new DetachedHandover(Sys.Renumber(DetachedStart.ReadyFd), Sys.Renumber(DetachedStart.AnswerFd));
+        var hooks = new DetachedHooks(handover, owner);
         return ContainerRunner.Run(spec, Console.Error, hooks);
     });
 }

@@ -56,6 +56,19 @@ internal sealed class Supervisor : IDisposable
         _wake.Set();
     }
 
+    /// <summary>`run -d` was cancelled before it took the container: every process is killed at once, no grace.</summary>
+    public void Cancel()
+    {
+        lock (_gate)
+        {
+            if (!_closed && !_spawner.HasExited)
+            {
+                KillAll();
+            }
+        }
+        _wake.Set();
+    }
+
     /// <summary>
     /// Starts the init and lets it go. <paramref name="commandStarted"/> is called on the report
     /// thread once the command runs; it is a parameter, not a property set afterwards, so that it is

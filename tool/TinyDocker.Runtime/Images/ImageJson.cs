@@ -26,9 +26,5 @@ public sealed partial class ImageJson : JsonSerializerContext
 {
     /// <summary>Writes a file so a reader sees the old content or the new, never half of it.</summary>
     public static void WriteAtomically<T>(string path, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
-    {
-        string tmp = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllBytes(tmp, JsonSerializer.SerializeToUtf8Bytes(value, type));
-        File.Move(tmp, path, overwrite: true);
-    }
+        => Interop.Sys.WriteFileAtomically(path, JsonSerializer.SerializeToUtf8Bytes(value, type), 0b110_110_110);
 }

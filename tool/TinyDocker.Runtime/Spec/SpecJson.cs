@@ -9,9 +9,6 @@ namespace TinyDocker.Runtime.Spec;
 [JsonSerializable(typeof(State.ContainerInfo[]))]
 public sealed partial class SpecJson : JsonSerializerContext
 {
-    public static void Write(string path, ContainerSpec spec)
-        => File.WriteAllText(path, JsonSerializer.Serialize(spec, Default.ContainerSpec));
-
     public static ContainerSpec Read(string path)
         => JsonSerializer.Deserialize(File.ReadAllText(path), Default.ContainerSpec)
            ?? throw new TinyDockerException($"spec `{path}` is empty");

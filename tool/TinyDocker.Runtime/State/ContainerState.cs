@@ -80,17 +80,13 @@ public sealed class ContainerState : IDisposable
     /// <summary>Records a fact about the running container for `ps`, `exec`, `stop`, `kill` and `diff`.</summary>
     public void Write(string file, string value) => WritePrivate(Path.Combine(Dir, file), value + "\n");
 
+    /// <summary>
+    /// Each record appears whole (Interop/Sys.AtomicFile.cs): a reader sees no file or all of it,
+    /// never an empty or half-written one. Only exit.json, the one that outlives its container, is
+    /// made durable; the others describe processes a crash of the machine ends anyway.
+    /// </summary>
     private static void WritePrivate(string path, string text)
-    {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        };
-        using var writer = new StreamWriter(path, new System.Text.UTF8Encoding(false), options);
-        writer.Write(text);
-    }
+        => Sys.WriteFileAtomically(path, text, 0b110_000_000, durable: Path.GetFileName(path) == ExitFile);
 
     /// <summary>True when a live supervisor holds the directory's lock.</summary>
     internal static bool IsLocked(string dir)
@@ -179,7 +175,8 @@ public sealed class ContainerState : IDisposable
             }
             catch (Exception e) when (e is IOException or System.Text.Json.JsonException or TinyDockerException)
             {
-                // A spec half written: that run was killed before it made a cgroup.
+                // Not a spec this tool wrote whole (written in place by an older version, killed half-way):
+                // that run was killed before it made a cgroup.
             }
         }
         RemoveContents();

@@ -40,9 +40,9 @@ public sealed record LiveContainer(ContainerSpec Spec, int InitPid, int Supervis
 
     private static LiveContainer? TryReadStarted(string dir)
     {
-        // Each file is created, then written: an empty one is one not written yet.
+        // Each file appears whole (ContainerState writes by rename): missing means not written yet.
         string? scratch = StateRoot.TryRead(Path.Combine(dir, ContainerState.ScratchFile));
-        if (scratch is not { Length: > 0 } || ReadPid(dir, ContainerState.PidFile) is not { } initPid
+        if (scratch is null || ReadPid(dir, ContainerState.PidFile) is not { } initPid
             || ReadPid(dir, ContainerState.SupervisorFile) is not { } supervisorPid)
         {
             return null;

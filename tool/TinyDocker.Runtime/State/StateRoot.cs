@@ -35,7 +35,7 @@ public static class StateRoot
             }
             catch (Exception e) when (e is IOException or System.Text.Json.JsonException or TinyDockerException)
             {
-                // Being created or half removed; listed with what is known.
+                // Not written yet or being removed (each file appears whole, by rename); listed with what is known.
             }
             int.TryParse(TryRead(Path.Combine(dir, ContainerState.PidFile)), out int pid);
             var exit = running ? null : ExitRecord.Parse(TryRead(Path.Combine(dir, ContainerState.ExitFile)));
@@ -69,7 +69,7 @@ public static class StateRoot
             }
             catch (Exception e) when (e is IOException or System.Text.Json.JsonException or TinyDockerException)
             {
-                // Being created or half removed.
+                // Not written yet or being removed.
             }
         }
         return layers;
