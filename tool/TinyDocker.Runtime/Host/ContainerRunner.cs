@@ -69,7 +69,7 @@ public static class ContainerRunner
                 WritePids(state, started.InitPid);
                 detached.Started();
             }
-        }, log?.InitStdio, network?.Value ?? -1, ports is null ? null : [ports.InitEnd]);
+        }, log?.InitStdio, network, ports is null ? null : [ports.InitEnd]);
         ports?.InitSpawned();
         ports?.Start();
         using var containerOnCrash = LastChance.OnCrash(container);
