@@ -69,7 +69,7 @@ public static class ContainerRunner
                 WritePids(state, started.InitPid);
                 detached.Handover.Started(); // false: cancelled, and the handover's cancel stops it
             }
-        }, log?.InitStdio, network?.Value ?? -1, ports is null ? null : [ports.InitEnd]);
+        }, log?.InitStdio, network, ports is null ? null : [ports.InitEnd]);
         // `run -d` cancelled (Host/DetachedStart.cs): every process killed at once, nothing kept.
         detached?.Handover.OnCancel(container.Cancel);
         ports?.InitSpawned();

@@ -44,10 +44,11 @@ internal sealed class NamespaceSpawner
 
     /// <summary>
     /// Starts the thread; <paramref name="fds"/> are handed to the init at the given numbers.
-    /// <paramref name="joinNetwork"/>: a pidfd whose network namespace the init gets (--network container:NAME).
-    /// <paramref name="userNamespace"/>: rootless, the map of the user namespace the first step makes; null for rootful.
+    /// <paramref name="joinNetwork"/>: the container whose network namespace the init gets (--network container:NAME).
+    /// <paramref name="userNamespace"/>: rootless, the map of the user namespace the first step makes (or, with
+    /// <paramref name="joinNetwork"/>, the one it joins); null for rootful.
     /// </summary>
-    public static NamespaceSpawner Start(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds, int joinNetwork = -1,
+    public static NamespaceSpawner Start(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds, JoinedNetwork? joinNetwork = null,
         IdMap? userNamespace = null)
     {
         var spawner = new NamespaceSpawner();
@@ -70,16 +71,16 @@ internal sealed class NamespaceSpawner
     /// <summary>Blocks until the init exits, at most <paramref name="timeout"/>.</summary>
     public bool WaitExited(TimeSpan timeout) => _exited.Wait(timeout);
 
-    private void Run(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds, int joinNetwork, IdMap? userNamespace)
+    private void Run(string[] initArgv, int flags, IReadOnlyList<(int From, int To)> fds, JoinedNetwork? joinNetwork, IdMap? userNamespace)
     {
         int pid;
         try
         {
             if (userNamespace is not null)
             {
-                // The spec validator refuses --network container: rootless (joining another user
-                // namespace's network needs a first step of its own).
-                initArgv = FirstStep.RunArgv(userNamespace, (flags & CLONE_NEWNET) != 0, initArgv);
+                initArgv = joinNetwork is null
+                    ? FirstStep.RunArgv(userNamespace, (flags & CLONE_NEWNET) != 0, initArgv)
+                    : FirstStep.JoinArgv(joinNetwork.InitPid, initArgv);
                 var errors = Sys.Pipe();
                 _firstStepErrors = errors.Read;
                 // The init's real stderr: what fds puts at 2 (-d: the log), else the tool's own.
@@ -94,9 +95,9 @@ internal sealed class NamespaceSpawner
                 goto spawned;
             }
             Sys.Unshare(flags);
-            if (joinNetwork >= 0)
+            if (joinNetwork is not null)
             {
-                Sys.SetNs(joinNetwork, CLONE_NEWNET);
+                Sys.SetNs(joinNetwork.Init.Value, CLONE_NEWNET);
             }
             // The init is the container's PID 1: with CAP_SYS_PTRACE (--privileged) the command can
             // read its /proc/1/environ, so it gets no more of the host's environment than a helper.

@@ -6,23 +6,61 @@ using TinyDocker.Runtime.State;
 namespace TinyDocker.Runtime.Host;
 
 /// <summary>
-/// `--network container:NAME`: the new container's init is started in NAME's network namespace
-/// (its namespace thread joins it right after unsharing the others), so 127.0.0.1 reaches NAME's
-/// servers. NAME's init is held as a pidfd, and NAME is checked to still run after it was opened:
-/// the namespace joined is NAME's, never that of a process that reused its pid. When NAME exits,
-/// the joiner keeps the namespace (the kernel keeps it while a process is in it), now with nobody
-/// else in it, as a docker container does: see docs/services.md.
+/// `--network container:NAME`: the new container's init is started in NAME's network namespace,
+/// so 127.0.0.1 reaches NAME's servers. Rootful, its namespace thread joins it through a pidfd of
+/// NAME's init right after unsharing the others. Rootless, the first step joins NAME's user
+/// namespace and then its network namespace (Rootless/SharedUserNamespace.cs says why it must be
+/// the same user namespace) before it unshares the others. NAME is checked to still run after its
+/// pidfd was opened, and the new init is checked to be in NAME's namespace before its go. When
+/// NAME exits, the joiner keeps the namespace (the kernel keeps it while a process is in it), now
+/// with nobody else in it, as a docker container does: see docs/services.md.
 /// </summary>
 internal static class NetworkJoin
 {
-    /// <summary>A pidfd of the target's init, or null when the spec makes a network of its own or uses the host's.</summary>
-    public static FileDescriptor? Open(ContainerSpec spec)
+    /// <summary>The container whose network the spec joins, or null when it makes a network of its own or uses the host's.</summary>
+    public static JoinedNetwork? Open(ContainerSpec spec)
     {
-        return NetworkModes.JoinedContainer(spec.Network) is { } target ? OpenInit(spec.StateRoot, target) : null;
+        if (NetworkModes.JoinedContainer(spec.Network) is not { } target)
+        {
+            return null;
+        }
+        var (init, other) = OpenLive(spec.StateRoot, target);
+        try
+        {
+            if (spec.UserNamespace is { } map)
+            {
+                if (other.Spec.Network == NetworkModes.Host)
+                {
+                    // Its network namespace is the host's, which no user namespace of ours owns.
+                    throw new TinyDockerException($"container `{target}` uses the host's network: a rootless container gets it with --network host");
+                }
+                Rootless.SharedUserNamespace.Check(map, other.InitPid, target);
+            }
+            string? net = null;
+            try
+            {
+                net = new FileInfo($"/proc/{other.InitPid}/ns/net").LinkTarget;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+            if (net is null || Sys.WaitReadable(init.Value, 0))
+            {
+                throw new TinyDockerException($"no running container named `{target}`");
+            }
+            return new JoinedNetwork(init, other.InitPid, net);
+        }
+        catch
+        {
+            init.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A pidfd of running container <paramref name="target"/>'s init (the init itself, never a process that reused its pid).</summary>
-    public static FileDescriptor OpenInit(string root, string target)
+    public static FileDescriptor OpenInit(string root, string target) => OpenLive(root, target).Init;
+
+    private static (FileDescriptor Init, LiveContainer Container) OpenLive(string root, string target)
     {
         var other = LiveContainer.Open(root, target);
         var pidfd = Sys.PidfdOpen(other.InitPid) is { } fd ? new FileDescriptor(fd) : null;
@@ -34,7 +72,7 @@ internal static class NetworkJoin
             pidfd?.Dispose();
             throw new TinyDockerException($"no running container named `{target}`");
         }
-        return pidfd;
+        return (pidfd, other);
     }
 
     private static bool IsInit(int pid)

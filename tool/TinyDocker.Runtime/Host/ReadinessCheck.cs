@@ -3,6 +3,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using TinyDocker.Runtime.Interop;
+using TinyDocker.Runtime.Spec;
 using TinyDocker.Runtime.State;
 using static Tmds.Linux.LibC;
 
@@ -55,11 +56,18 @@ public abstract record ReadinessCheck(string Text)
         /// namespace and nothing else: it stays in the host's mount, PID and user namespaces, runs no
         /// code of the container's, sends and reads nothing, and ends after the one connect, so the
         /// container gains no way to the host (it sees a connection from its own 127.0.0.1).
+        /// With `--network host` the container's port is the host's own: the connect is made from
+        /// here, joining nothing (rootless, no thread or helper could join the host's network
+        /// namespace from the container's user namespace, which does not own it).
         /// </summary>
         public bool Probe(string root, string name)
         {
             using var init = NetworkJoin.OpenInit(root, name);
             var container = LiveContainer.Open(root, name);
+            if (container.Spec.Network == NetworkModes.Host)
+            {
+                return Sys.TryConnectLoopback(Port, 1000);
+            }
             if (container.Spec.Rootless)
             {
                 return ProbeRootless(container.InitPid);

@@ -75,10 +75,10 @@ internal sealed class Supervisor : IDisposable
     /// in place before the init can report anything.
     /// </summary>
     /// <paramref name="stdio"/>: descriptors the init gets as 1 and 2 instead of the tool's (-d: the log);
-    /// <paramref name="joinNetwork"/>: a pidfd whose network namespace it joins, or -1;
+    /// <paramref name="joinNetwork"/>: the container whose network namespace it joins, or null;
     /// <paramref name="extraFds"/>: further descriptors for the init (the port relay's socket), at the given numbers.
     public Supervisor(ContainerSpec spec, string specPath, ICgroup? cgroup, SignalForwarder signals, Action<Supervisor> commandStarted,
-        IReadOnlyList<(int From, int To)>? stdio = null, int joinNetwork = -1, IReadOnlyList<(int From, int To)>? extraFds = null)
+        IReadOnlyList<(int From, int To)>? stdio = null, JoinedNetwork? joinNetwork = null, IReadOnlyList<(int From, int To)>? extraFds = null)
     {
         _spec = spec;
         _commandStarted = commandStarted;
@@ -121,6 +121,7 @@ internal sealed class Supervisor : IDisposable
             {
                 throw new TinyDockerException($"container `{spec.Name}`: its init is not in a mount namespace of its own");
             }
+            joinNetwork?.CheckJoined(InitPid, spec.Name);
             cgroup?.Add(InitPid);
         }
         catch

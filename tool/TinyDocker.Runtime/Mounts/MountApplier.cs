@@ -22,7 +22,7 @@ internal static class MountApplier
                     MakeDirs(d.InRoot ? RootPath.Resolve(root, d.Path) : d.Path, d.Mode);
                     break;
                 case MountFs m:
-                    Sys.Mount(m.Source, m.InRoot ? RootPath.Resolve(root, m.Target) : m.Target, m.FsType, (ulong)m.Flags, m.Data);
+                    MountFs(m, m.InRoot ? RootPath.Resolve(root, m.Target) : m.Target);
                     break;
                 case MakeCharDevice c:
                     Sys.Mknod(RootPath.Resolve(root, c.Path), Sys.S_IFCHR | c.Mode, Sys.MakeDev(c.Major, c.Minor));
@@ -52,6 +52,19 @@ internal static class MountApplier
                 default:
                     throw new InvalidOperationException($"unknown mount operation {op}");
             }
+        }
+    }
+
+    private static void MountFs(MountFs m, string target)
+    {
+        try
+        {
+            Sys.Mount(m.Source, target, m.FsType, (ulong)m.Flags, m.Data);
+        }
+        catch (SyscallException e) when (m.FsType == "overlay"
+            && Rootless.OverlaySupport.Refusal(File.ReadAllText("/proc/sys/kernel/osrelease"), e.ErrorNumber, Init.InitGuard.InOwnUserNamespace()) is { } refusal)
+        {
+            throw new TinyDockerException(refusal);
         }
     }
 

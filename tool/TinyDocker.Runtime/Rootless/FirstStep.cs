@@ -30,6 +30,20 @@ internal static class FirstStep
     }
 
     /// <summary>
+    /// `--network container:NAME`: the argv that starts <paramref name="initArgv"/> as PID 1 of new
+    /// namespaces inside the user namespace and network namespace of NAME's init
+    /// <paramref name="targetPid"/> (Rootless/SharedUserNamespace.cs says why its user namespace).
+    /// nsenter joins both and execs unshare, which makes the others there: the caller's uid is the
+    /// one root inside maps to, so unshare is root there with every capability of that namespace.
+    /// </summary>
+    public static string[] JoinArgv(int targetPid, IReadOnlyList<string> initArgv)
+    {
+        var argv = new List<string> { Find(Setpriv), "--pdeathsig", "KILL", "--" };
+        argv.AddRange(ExecArgv(targetPid, [Find(Unshare), "--mount", "--uts", "--ipc", "--pid", "--fork", "--kill-child", "--", .. initArgv], alsoNetwork: true));
+        return [.. argv];
+    }
+
+    /// <summary>
     /// The argv that starts <paramref name="helperArgv"/> in the user namespace of process
     /// <paramref name="initPid"/>; the helper joins the other namespaces itself. The caller's own
     /// ids are kept (nsenter's setgroups would fail where the namespace denies it): the caller's

@@ -38,8 +38,6 @@ public static partial class SpecValidator
         ("limits", CheckLimits),
         ("rootless-limits", s => s.Rootless && s.Limits.Any ? [RootlessLimits] : []),
         ("rootless-user", CheckRootlessUser),
-        ("rootless-network", s => s.Rootless && NetworkModes.JoinedContainer(s.Network) is not null
-            ? ["--network container:NAME is not supported rootless yet (its network namespace belongs to the other container's user namespace): run both as root, or use -p"] : []),
         ("timeout", s => s.Timeout is { } t && (t <= TimeSpan.Zero || t > Durations.Max)
             ? [$"the timeout must be above 0 and at most {Durations.Format(Durations.Max)}"] : []),
         ("capabilities", s => s.Capabilities.Where(c => !Security.Capabilities.Names.Contains(c)).Select(c => $"unknown capability `{c}`")),
