@@ -18,19 +18,17 @@ internal static unsafe partial class Sys
     [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial long syscall_mount_setattr(long number, int dirfd, string path, uint flags, MountAttr* attr, nuint size);
 
-    /// <summary>Makes a mount and every mount below it read-only (a plain remount would leave submounts writable).</summary>
-    public static void SetReadOnlyRecursive(string path) => SetAttrRecursive(path, MOUNT_ATTR_RDONLY, "MOUNT_ATTR_RDONLY");
-
-    /// <summary>Makes a mount and every mount below it ignore device nodes.</summary>
-    public static void SetNoDevRecursive(string path) => SetAttrRecursive(path, MOUNT_ATTR_NODEV, "MOUNT_ATTR_NODEV");
-
     /// <summary>
-    /// The same, on the mount a descriptor was opened on. The descriptor must be opened after the
+    /// Makes a mount and every mount below it read-only (a plain remount would leave submounts
+    /// writable), on the mount a descriptor was opened on. The descriptor must be opened after the
     /// mount was made: one opened before it names the mount underneath.
     /// </summary>
-    public static void SetReadOnlyRecursive(FileDescriptor mount, string shown) => SetAttrRecursive(mount.Value, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY, "MOUNT_ATTR_RDONLY", shown);
+    public static void SetReadOnlyRecursive(FileDescriptor mount, string shown) => SetAttributesRecursive(mount, readOnly: true, noDev: false, shown);
 
-    public static void SetNoDevRecursive(FileDescriptor mount, string shown) => SetAttrRecursive(mount.Value, "", AT_EMPTY_PATH, MOUNT_ATTR_NODEV, "MOUNT_ATTR_NODEV", shown);
+    /// <summary>Read-only, nodev or both, on a mount tree a descriptor was opened on, in one call.</summary>
+    public static void SetAttributesRecursive(FileDescriptor mount, bool readOnly, bool noDev, string shown)
+        => SetAttrRecursive(mount.Value, (readOnly ? MOUNT_ATTR_RDONLY : 0) | (noDev ? MOUNT_ATTR_NODEV : 0),
+            readOnly && noDev ? "MOUNT_ATTR_RDONLY|MOUNT_ATTR_NODEV" : readOnly ? "MOUNT_ATTR_RDONLY" : "MOUNT_ATTR_NODEV", shown);
 
     /// <summary>
     /// mount(2) onto the file a descriptor holds, through its /proc/self/fd link (as runc does): the
@@ -46,12 +44,10 @@ internal static unsafe partial class Sys
 
     private static string ProcFd(FileDescriptor fd) => $"/proc/self/fd/{fd.Value}";
 
-    private static void SetAttrRecursive(string path, ulong set, string what) => SetAttrRecursive(AT_FDCWD, path, 0, set, what, path);
-
-    private static void SetAttrRecursive(int dirfd, string path, uint flags, ulong set, string what, string shown)
+    private static void SetAttrRecursive(int fd, ulong set, string what, string shown)
     {
         var attr = new MountAttr { AttrSet = set };
-        if (syscall_mount_setattr(SyscallTable.ForThisProcess("mount_setattr"), dirfd, path, AT_RECURSIVE | flags, &attr, (nuint)sizeof(MountAttr)) < 0)
+        if (syscall_mount_setattr(SyscallTable.ForThisProcess("mount_setattr"), fd, "", AT_RECURSIVE | AT_EMPTY_PATH, &attr, (nuint)sizeof(MountAttr)) < 0)
         {
             throw new SyscallException($"mount_setattr({what})", shown, LastErrno);
         }

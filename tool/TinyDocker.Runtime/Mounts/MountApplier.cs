@@ -104,14 +104,7 @@ internal static class MountApplier
         {
             // Opened again: the descriptor above names what lies under the new mount.
             using var mount = root.Open(b.Target);
-            if (b.ReadOnly)
-            {
-                Sys.SetReadOnlyRecursive(mount, b.Target);
-            }
-            if (b.NoDev)
-            {
-                Sys.SetNoDevRecursive(mount, b.Target);
-            }
+            Sys.SetAttributesRecursive(mount, b.ReadOnly, b.NoDev, b.Target); // one call for both
         }
     }
 
