@@ -51,6 +51,27 @@ public sealed class MountPlannerTests
         Assert.IsType<PivotRoot>(plan[^1]);
     }
 
+    [Theory]
+    [InlineData("shared")]
+    [InlineData("volume")]
+    [InlineData("tmpfs")]
+    public void No_tmpfs_at_tmp_when_another_mount_lies_over_all_of_it(string what)
+    {
+        var spec = what switch
+        {
+            "shared" => Spec with { SharedDir = "/tmp", WorkingDir = "/tmp" },
+            "volume" => Spec with { Volumes = [new Volume("/srv", "/tmp/", true)] },
+            _ => Spec with { Tmpfs = [new TmpfsMount("//./tmp", "")] },
+        };
+
+        var atTmp = MountPlanner.Plan(spec).OfType<MountFs>().Where(m => m.InRoot && m.FsType == "tmpfs" && m.Target == "/tmp" && m.Data == "mode=1777");
+
+        Assert.Empty(atTmp);
+        Assert.Single(MountPlanner.Plan(Spec).OfType<MountFs>(), m => m.InRoot && m.Target == "/tmp");
+        // Below /tmp is no cover: the tmpfs stays.
+        Assert.Single(MountPlanner.Plan(Spec with { Volumes = [new Volume("/srv", "/tmp/x", true)] }).OfType<MountFs>(), m => m.InRoot && m.Target == "/tmp");
+    }
+
     [Fact]
     public void The_current_directory_is_an_overlay_of_its_own_after_tmp()
     {

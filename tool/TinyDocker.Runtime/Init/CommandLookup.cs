@@ -1,4 +1,5 @@
 // Runs in: the container's init, before pivot_root (paths are looked up under the new root).
+using TinyDocker.Runtime.Interop;
 using TinyDocker.Runtime.Mounts;
 
 namespace TinyDocker.Runtime.Init;
@@ -22,15 +23,19 @@ public static class CommandLookup
         }
         string path = env.LastOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..] ?? DefaultPath;
         string? notExecutable = null;
+        using var inRoot = new ContainerRoot(root);
         foreach (var dir in path.Split(':'))
         {
             string inContainer = Path.Combine(dir.Length == 0 ? workingDir : dir.StartsWith('/') ? dir : Path.Combine(workingDir, dir), command);
-            var file = new FileInfo(RootPath.Resolve(root, inContainer));
-            if (!file.Exists)
+            // As execvp: a directory of PATH that is missing, a file or a loop is skipped.
+            int fd = inRoot.TryOpen(inContainer, Tmds.Linux.LibC.O_PATH);
+            using var file = fd >= 0 ? new FileDescriptor(fd) : null;
+            uint mode = file is null ? 0 : Sys.Fstat(file, inContainer).Mode;
+            if (file is null || (mode & Sys.S_IFMT) == Sys.S_IFDIR)
             {
                 continue;
             }
-            if ((file.UnixFileMode & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+            if ((mode & 0b001_001_001) != 0)
             {
                 return inContainer;
             }

@@ -83,6 +83,13 @@ internal static unsafe partial class Sys
         return fd >= 0 ? new FileDescriptor(fd) : throw new SyscallException("openat2", what, -fd);
     }
 
+    /// <summary>open(2) of a path; the descriptor or -errno.</summary>
+    public static int TryOpen(string path, int flags, uint mode = 0)
+    {
+        int fd = open_(path, flags | O_CLOEXEC, mode);
+        return fd >= 0 ? fd : -LastErrno;
+    }
+
     /// <summary>Opens a host path the user named (symlinks in it followed: it is theirs).</summary>
     public static FileDescriptor OpenPath(string path, int flags) => new(Open(path, flags));
 
@@ -147,6 +154,18 @@ internal static unsafe partial class Sys
                 throw new SyscallException("readlinkat", what, LastErrno);
             }
             return buf.AsSpan(0, (int)n).ToArray();
+        }
+    }
+
+    /// <summary>The target of the link a name in a directory is, or null when the name is no link (or absent).</summary>
+    public static string? TryReadLinkAt(FileDescriptor dir, ReadOnlySpan<byte> name)
+    {
+        var buf = new byte[4097];
+        fixed (byte* p = CName(name))
+        fixed (byte* b = buf)
+        {
+            nint n = readlinkat_(dir.Value, p, b, (nuint)buf.Length);
+            return n < 0 ? null : System.Text.Encoding.UTF8.GetString(buf, 0, (int)n);
         }
     }
 

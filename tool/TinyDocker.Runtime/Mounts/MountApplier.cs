@@ -1,65 +1,104 @@
 // Runs in: the container's init (PID 1 of the new PID namespace), in the container's own
 // mount namespace, before the command exists. Nothing here may touch the host's mount table:
 // the plan's first step makes "/" recursively private.
+using System.Text;
 using TinyDocker.Runtime.Interop;
 using static Tmds.Linux.LibC;
 
 namespace TinyDocker.Runtime.Mounts;
 
-/// <summary>The one loop that applies a mount plan, in order.</summary>
+/// <summary>
+/// The one loop that applies a mount plan, in order. Paths inside the root are opened through a
+/// <see cref="ContainerRoot"/> and every mount, attribute and new name is made on the descriptor.
+/// </summary>
 internal static class MountApplier
 {
-    public static void Apply(IReadOnlyList<MountOp> plan, string root)
+    private const uint DirMode = 0b111_101_101;
+
+    public static void Apply(IReadOnlyList<MountOp> plan, string root, RootResolution resolution = RootResolution.Auto)
     {
-        foreach (var op in plan)
+        // Opened at the first operation inside the root: every mount onto the root itself comes before it.
+        ContainerRoot? inRoot = null;
+        ContainerRoot Root() => inRoot ??= new ContainerRoot(root, resolution);
+        try
         {
-            switch (op)
+            foreach (var op in plan)
             {
-                case MakePrivate p:
-                    Sys.Mount(null, p.Path, null, (ulong)(MountFlags.Recursive) | MS_PRIVATE, null);
-                    break;
-                case MakeDir d:
-                    MakeDirs(d.InRoot ? RootPath.Resolve(root, d.Path) : d.Path, d.Mode);
-                    break;
-                case MountFs m:
-                    MountFs(m, m.InRoot ? RootPath.Resolve(root, m.Target) : m.Target);
-                    break;
-                case MakeCharDevice c:
-                    Sys.Mknod(RootPath.Resolve(root, c.Path), Sys.S_IFCHR | c.Mode, Sys.MakeDev(c.Major, c.Minor));
-                    break;
-                case MakeSymlink l:
-                    Sys.Symlink(l.Target, RootPath.Resolve(root, l.Path));
-                    break;
-                case BindMount b:
-                    Bind(b, RootPath.Resolve(root, b.Target));
-                    break;
-                case BindDevice d:
-                    BindDevice(d.HostPath, RootPath.Resolve(root, d.Path));
-                    break;
-                case MaskPath m:
-                    Mask(RootPath.Resolve(root, m.Path));
-                    break;
-                case ReadOnlyPath r:
-                    MakeReadOnly(RootPath.Resolve(root, r.Path), r.BindFirst);
-                    break;
-                case RemountReadOnly ro:
-                    Sys.Mount(null, ro.InRoot ? RootPath.Resolve(root, ro.Target) : ro.Target, null,
-                        (ulong)(MountFlags.Remount | MountFlags.Bind | MountFlags.ReadOnly), null);
-                    break;
-                case PivotRoot r:
-                    Pivot(r.NewRoot);
-                    break;
-                default:
-                    throw new InvalidOperationException($"unknown mount operation {op}");
+                Apply(op, Root);
             }
+        }
+        finally
+        {
+            inRoot?.Dispose();
         }
     }
 
-    private static void MountFs(MountFs m, string target)
+    private static void Apply(MountOp op, Func<ContainerRoot> root)
+    {
+        switch (op)
+        {
+            case MakePrivate p:
+                Sys.Mount(null, p.Path, null, (ulong)(MountFlags.Recursive) | MS_PRIVATE, null);
+                break;
+            case MakeDir { InRoot: true } d:
+                root().MakeDirs(d.Path, d.Mode);
+                break;
+            case MakeDir d:
+                MakeHostDirs(d.Path, d.Mode);
+                break;
+            case MountFs { InRoot: true } m:
+                using (var target = root().Open(m.Target))
+                {
+                    SayingOldKernels(m, () => Sys.MountOn(m.Source, target, m.FsType, (ulong)m.Flags, m.Data, m.Target));
+                }
+                break;
+            case MountFs m:
+                SayingOldKernels(m, () => Sys.Mount(m.Source, m.Target, m.FsType, (ulong)m.Flags, m.Data));
+                break;
+            case MakeCharDevice c:
+                MakeNode(root(), c);
+                break;
+            case MakeSymlink l:
+                MakeSymlink(root(), l);
+                break;
+            case BindMount b:
+                Bind(root(), b);
+                break;
+            case BindDevice d:
+                using (var node = root().OpenFile(d.Path, 0b110_110_110))
+                {
+                    Sys.MountOn(d.HostPath, node, null, (ulong)MountFlags.Bind, null, d.Path);
+                }
+                break;
+            case MaskPath m:
+                Mask(root(), m.Path);
+                break;
+            case ReadOnlyPath r:
+                MakeReadOnly(root(), r.Path, r.BindFirst);
+                break;
+            case RemountReadOnly { InRoot: true } ro:
+                using (var mount = root().Open(ro.Target))
+                {
+                    Sys.MountOn(null, mount, null, (ulong)(MountFlags.Remount | MountFlags.Bind | MountFlags.ReadOnly), null, ro.Target);
+                }
+                break;
+            case RemountReadOnly ro:
+                Sys.Mount(null, ro.Target, null, (ulong)(MountFlags.Remount | MountFlags.Bind | MountFlags.ReadOnly), null);
+                break;
+            case PivotRoot r:
+                Pivot(r.NewRoot);
+                break;
+            default:
+                throw new InvalidOperationException($"unknown mount operation {op}");
+        }
+    }
+
+    /// <summary>An overlay a kernel without unprivileged overlayfs refuses (before 5.11) is said in one line.</summary>
+    private static void SayingOldKernels(MountFs m, Action mount)
     {
         try
         {
-            Sys.Mount(m.Source, target, m.FsType, (ulong)m.Flags, m.Data);
+            mount();
         }
         catch (SyscallException e) when (m.FsType == "overlay"
             && Rootless.OverlaySupport.Refusal(File.ReadAllText("/proc/sys/kernel/osrelease"), e.ErrorNumber, Init.InitGuard.InOwnUserNamespace()) is { } refusal)
@@ -68,67 +107,92 @@ internal static class MountApplier
         }
     }
 
-    private static void Bind(BindMount b, string target)
+    private static void Bind(ContainerRoot root, BindMount b)
     {
-        if (Directory.Exists(b.Source))
+        // A file is mounted on a file: an empty one is made in the upper layer to mount over.
+        using (var target = Directory.Exists(b.Source) ? root.OpenDir(b.Target, DirMode) : root.OpenFile(b.Target, 0b110_100_100))
         {
-            MakeDirs(target, 0b111_101_101);
+            Sys.MountOn(b.Source, target, null, (ulong)(MountFlags.Bind | MountFlags.Recursive), null, b.Target);
         }
-        else if (!File.Exists(target))
+        if (b.ReadOnly || b.NoDev)
         {
-            // A file is mounted on a file: make an empty one in the upper layer to mount over.
-            MakeDirs(Path.GetDirectoryName(target)!, 0b111_101_101);
-            Sys.Close(Sys.Open(target, O_WRONLY | O_CREAT, 0b110_100_100));
-        }
-        Sys.Mount(b.Source, target, null, (ulong)(MountFlags.Bind | MountFlags.Recursive), null);
-        if (b.ReadOnly)
-        {
-            Sys.SetReadOnlyRecursive(target);
-        }
-        if (b.NoDev)
-        {
-            Sys.SetNoDevRecursive(target);
+            // Opened again: the descriptor above names what lies under the new mount.
+            using var mount = root.Open(b.Target);
+            Sys.SetAttributesRecursive(mount, b.ReadOnly, b.NoDev, b.Target); // one call for both
         }
     }
 
-    private static void BindDevice(string hostPath, string target)
+    private static void Mask(ContainerRoot root, string path)
     {
-        Sys.Close(Sys.Open(target, O_WRONLY | O_CREAT, 0b110_110_110));
-        Sys.Mount(hostPath, target, null, (ulong)MountFlags.Bind, null);
-    }
-
-    private static void Mask(string target)
-    {
-        if (Directory.Exists(target))
-        {
-            Sys.Mount("tmpfs", target, "tmpfs", (ulong)(MountFlags.ReadOnly | MountFlags.NoSuid | MountFlags.NoDev | MountFlags.NoExec), "mode=0555,size=4k");
-        }
-        else if (File.Exists(target))
-        {
-            Sys.Mount("/dev/null", target, null, (ulong)MountFlags.Bind, null);
-        }
-    }
-
-    private static void MakeReadOnly(string target, bool bindFirst)
-    {
-        if (!Path.Exists(target))
+        using var target = root.OpenIfExists(path);
+        if (target is null)
         {
             return;
         }
-        if (bindFirst)
+        if ((Sys.Fstat(target, path).Mode & Sys.S_IFMT) == Sys.S_IFDIR)
         {
-            Sys.Mount(target, target, null, (ulong)(MountFlags.Bind | MountFlags.Recursive), null);
+            Sys.MountOn("tmpfs", target, "tmpfs", (ulong)(MountFlags.ReadOnly | MountFlags.NoSuid | MountFlags.NoDev | MountFlags.NoExec), "mode=0555,size=4k", path);
         }
-        Sys.SetReadOnlyRecursive(target);
+        else
+        {
+            Sys.MountOn("/dev/null", target, null, (ulong)MountFlags.Bind, null, path);
+        }
     }
 
-    private static void MakeDirs(string path, uint mode)
+    private static void MakeReadOnly(ContainerRoot root, string path, bool bindFirst)
     {
-        // Parents first; RootPath has already resolved every existing component inside the root.
+        using (var target = root.OpenIfExists(path))
+        {
+            if (target is null)
+            {
+                return;
+            }
+            if (bindFirst)
+            {
+                Sys.BindOn(target, target, (ulong)(MountFlags.Bind | MountFlags.Recursive), path);
+            }
+            else
+            {
+                Sys.SetReadOnlyRecursive(target, path); // a mount point already: the descriptor is its root
+                return;
+            }
+        }
+        using var mount = root.Open(path);
+        Sys.SetReadOnlyRecursive(mount, path);
+    }
+
+    private static void MakeSymlink(ContainerRoot root, MakeSymlink l)
+    {
+        var (dir, name) = root.OpenParent(l.Path);
+        using (dir)
+        {
+            int errno = Sys.TrySymlinkat(Encoding.UTF8.GetBytes(l.Target), dir, name);
+            if (errno != 0)
+            {
+                throw new SyscallException("symlink", l.Path, errno);
+            }
+        }
+    }
+
+    private static void MakeNode(ContainerRoot root, MakeCharDevice c)
+    {
+        var (dir, name) = root.OpenParent(c.Path);
+        using (dir)
+        {
+            int errno = Sys.TryMknodat(dir, name, Sys.S_IFCHR | c.Mode, Sys.MakeDev(c.Major, c.Minor));
+            if (errno != 0)
+            {
+                throw new SyscallException("mknod", c.Path, errno);
+            }
+        }
+    }
+
+    private static void MakeHostDirs(string path, uint mode)
+    {
         string? parent = Path.GetDirectoryName(path);
         if (parent is not null && parent != path && !Directory.Exists(parent))
         {
-            MakeDirs(parent, mode);
+            MakeHostDirs(parent, mode);
         }
         Sys.MkdirIfMissing(path, mode);
     }

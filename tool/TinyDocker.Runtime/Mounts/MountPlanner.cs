@@ -79,8 +79,11 @@ public static class MountPlanner
             ops.AddRange(ReadOnlyPaths.Select(p => new ReadOnlyPath(p)));
             ops.AddRange(MaskedPaths.Select(p => new MaskPath(p)));
         }
-        ops.Add(new MakeDir("/tmp", true));
-        ops.Add(new MountFs("tmpfs", "tmpfs", "/tmp", true, Nsd, "mode=1777"));
+        if (!CoversTmp(spec))
+        {
+            ops.Add(new MakeDir("/tmp", true));
+            ops.Add(new MountFs("tmpfs", "tmpfs", "/tmp", true, Nsd, "mode=1777"));
+        }
         if (spec.SharedDir is { } shared && shared != "/")
         {
             // Last, so that a current directory below /tmp or /dev is not hidden by those mounts.
@@ -114,6 +117,16 @@ public static class MountPlanner
         ops.Add(new PivotRoot(root));
         return ops;
     }
+
+    /// <summary>
+    /// Whether the current directory, a volume or a --tmpfs is mounted at /tmp itself: each lies over
+    /// the whole of the default /tmp tmpfs, which would then be a mount nobody can see or reach.
+    /// </summary>
+    private static bool CoversTmp(ContainerSpec spec)
+        => IsTmp(spec.SharedDir) || spec.Volumes.Any(v => IsTmp(v.Target)) || spec.Tmpfs.Any(t => IsTmp(t.Target));
+
+    private static bool IsTmp(string? path)
+        => path is not null && path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").SequenceEqual(["tmp"]);
 
     /// <summary>
     /// The overlay option string; every path in it has passed <see cref="SpecValidator.CheckOverlayPath"/>.
