@@ -60,6 +60,9 @@ for name in "${projects[@]}"; do
 done
 cp "$work/results"/*.rootless.trx "$results"/ 2>/dev/null || true
 
+# The packs' compiles start a compiler server of the user's (VBCSCompiler), which would otherwise
+# idle on for minutes after the pass.
+as_user dotnet build-server shutdown >/dev/null 2>&1 || true
 # Nothing of the user's may outlive the pass: no process (a container, a supervisor, a build node)
 # and no state directory, neither the tool's default one nor a test's own under /tmp. (Only this
 # pass runs as the user in CI; on a shared machine another run as the same user would show here.)
