@@ -66,7 +66,7 @@ as_user dotnet build-server shutdown >/dev/null 2>&1 || true
 # Nothing of the user's may outlive the pass: no process (a container, a supervisor, a build node)
 # and no state directory, neither the tool's default one nor a test's own under /tmp. (Only this
 # pass runs as the user in CI; on a shared machine another run as the same user would show here.)
-left=$(ps -u "$user" -o pid=,args= || true)
+left=$(ps -u "$user" -o pid=,stat=,args= | awk '$2 !~ /^Z/' || true)  # a zombie is gone, only not reaped yet
 [ -n "$left" ] && { echo "test-rootless.sh: processes of $user left running:" >&2; echo "$left" >&2; status=1; }
 uid=$(id -u "$user")
 for dir in "/run/user/$uid" "$work/home/.local/state/tinydocker"; do
