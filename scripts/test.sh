@@ -19,10 +19,23 @@ scripts/install-deps.sh
 dotnet build tinydocker.sln -c Release -nologo -clp:ErrorsOnly
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+aot=
+trap 'rm -rf "$results" ${aot:+"$aot"}' EXIT
 status=0
 filter=()
 [ $# -gt 0 ] && filter=(--filter "$1")
+
+# The NativeAOT CLI, published once (about 3 minutes of compile) before any suite: the CLI suite
+# runs against it below, and every `dotnet pack` of the suites (Build, TestAdapter, in both passes)
+# bundles this same file instead of compiling its own (eng/BundleTool.targets). Only root writes
+# the directory; the rootless pass's user may read it.
+if [ -z "${TINYDOCKER_SKIP_AOT:-}" ]; then
+  aot=$(mktemp -d)
+  chmod 755 "$aot"
+  dotnet publish tool/TinyDocker.Cli -c Release -r "linux-$(uname -m | sed -e s/x86_64/x64/ -e s/aarch64/arm64/)" \
+    -o "$aot" -nologo -clp:ErrorsOnly
+  export TinyDockerNativeCliPath="$aot/dotnet-tinydocker"
+fi
 # One test project at a time: they start containers and real builds, and the machine has 2 cores.
 for project in $(dotnet sln tinydocker.sln list | grep -E '^tests/.*Tests\.csproj$'); do
   name=$(basename "$project" .csproj)
@@ -33,16 +46,11 @@ done
 
 # The container tests once more against the NativeAOT build, the one the tool package ships for
 # linux-x64 (the runs above used the framework-dependent build beside the test assembly).
-if [ -z "${TINYDOCKER_SKIP_AOT:-}" ]; then
-  aot=$(mktemp -d)
-  # RootlessTests run this build as the ordinary users they make: they must reach it (only root writes here).
-  chmod 755 "$aot"
-  dotnet publish tool/TinyDocker.Cli -c Release -r "linux-$(uname -m | sed -e s/x86_64/x64/ -e s/aarch64/arm64/)" \
-    -o "$aot" -nologo -clp:ErrorsOnly
+# (RootlessTests run this build as the ordinary users they make: they reach it, as above.)
+if [ -n "$aot" ]; then
   TINYDOCKER_EXE="$aot/dotnet-tinydocker" dotnet test tests/TinyDocker.Cli.Tests -c Release --no-build -nologo "${filter[@]}" \
     --logger "trx;LogFileName=TinyDocker.Cli.Tests.aot.trx" --results-directory "$results" \
     --logger "console;verbosity=normal" || status=1
-  rm -rf "$aot"
 fi
 
 # The container suites once more as an ordinary user: every container they start is rootless (the

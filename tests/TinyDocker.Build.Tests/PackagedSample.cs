@@ -16,7 +16,13 @@ public sealed class PackagedSample : IDisposable
         Root = Path.Combine(Path.GetTempPath(), $"tinydocker-build-tests-{Guid.NewGuid():N}");
         Feed = Path.Combine(Root, "feed");
         Directory.CreateDirectory(Feed);
-        StateRoot = $"/run/tinydocker-test-{Guid.NewGuid():N}"[..40];
+        // An ordinary user cannot write /run: rootless, the state root is a 0700 directory of its own
+        // in the temporary directory, as TinyTool makes one (short: sockets live below it).
+        StateRoot = $"{(Machine.IsRoot ? "/run" : Path.TrimEndingDirectorySeparator(Path.GetTempPath()))}/tinydocker-test-{Guid.NewGuid().ToString("N")[..19]}";
+        if (!Machine.IsRoot)
+        {
+            Directory.CreateDirectory(StateRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         Environment = new Dictionary<string, string?>
         {
             ["NUGET_PACKAGES"] = Path.Combine(Root, "packages"),

@@ -12,7 +12,7 @@ public sealed partial class ParallelAndCancelTests(PackagedSample sample)
     [GeneratedRegex(@"(start|end) (Sample\.Checks-[0-9a-f]{8}) (\d+)")]
     private static partial Regex Stamp();
 
-    [RootFact]
+    [ContainerFact]
     public void Two_projects_with_the_same_name_built_with_m_run_at_once_in_distinct_containers()
     {
         // Two copies of one project: the same project name, so only the default name's suffix tells them apart.
@@ -50,7 +50,7 @@ public sealed partial class ParallelAndCancelTests(PackagedSample sample)
             => (stamps.Single(s => s.Name == name && s.Kind == "start").At, stamps.Single(s => s.Name == name && s.Kind == "end").At);
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Cancelling_the_build_stops_the_container_and_leaves_nothing_running()
     {
         // A sleep whose command line is unique to this test, to find it (and only it) in /proc;

@@ -13,7 +13,7 @@ public sealed partial class SampleBuildTests(PackagedSample sample)
     [GeneratedRegex(@"Sample\.Checks-[0-9a-f]{8}")]
     private static partial Regex ChecksContainerName();
 
-    [RootFact]
+    [ContainerFact]
     public void Building_the_sample_runs_its_checks_in_a_container_and_turns_canonical_lines_into_warnings()
     {
         var build = sample.Dotnet("build", sample.ChecksProject);
@@ -36,7 +36,7 @@ public sealed partial class SampleBuildTests(PackagedSample sample)
         Assert.Empty(sample.StateEntries());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_failing_command_fails_the_build_with_TD001_naming_container_exit_code_and_command_and_its_canonical_errors_with_an_explicit_tool()
     {
         WriteScript("fail.sh", "echo 'Greeter.cs(5,7): error CHK002: broken greeting' >&2\nexit 3\n");
@@ -54,7 +54,7 @@ public sealed partial class SampleBuildTests(PackagedSample sample)
         Assert.Empty(sample.StateEntries());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void A_timeout_is_TD002_ContinueOnError_turns_it_into_a_warning_and_low_importance_hides_the_output()
     {
         var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer",
@@ -70,7 +70,7 @@ public sealed partial class SampleBuildTests(PackagedSample sample)
         Assert.Empty(sample.StateEntries());
     }
 
-    [RootFact]
+    [RootFact("--memory needs a cgroup, which rootless refuses without cgroup v2 delegation")]
     public void An_out_of_memory_kill_is_TD003()
     {
         // tail keeps the whole of an endless "line" in memory.
@@ -97,7 +97,7 @@ public sealed partial class SampleBuildTests(PackagedSample sample)
         Assert.DoesNotContain("dotnet-tinydocker.dll run", build.Output);
     }
 
-    [RootFact]
+    [RootFact("its accepted value is a --memory limit, which rootless refuses without cgroup v2 delegation")]
     public void A_value_the_cli_refuses_is_TD004_with_the_clis_own_line_and_one_it_takes_is_not_refused()
     {
         var bad = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer",

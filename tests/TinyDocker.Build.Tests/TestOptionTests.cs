@@ -12,7 +12,7 @@ namespace TinyDocker.Build.Tests;
 [Collection(PackagedSampleCollection.Name)]
 public sealed class TestOptionTests(PackagedSample sample)
 {
-    [RootFact]
+    [ContainerFact]
     public void Vstest_coverage_diag_loggers_settings_and_hooks_all_work_in_the_container()
     {
         string results = Path.Combine(sample.Root, "opt-results");
@@ -47,7 +47,7 @@ public sealed class TestOptionTests(PackagedSample sample)
         Assert.Empty(sample.StateEntries());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Vstest_hang_dump_is_warned_without_ptrace_and_written_with_it()
     {
         string[] hang = ["test", sample.TestsProject, "-p:TinyContainer=true", "--filter", "FullyQualifiedName~Hangs_when_asked",
@@ -72,7 +72,7 @@ public sealed class TestOptionTests(PackagedSample sample)
         Assert.Empty(sample.StateEntries());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Mtp_coverlet_diagnostics_and_trx_land_on_the_host()
     {
         string dir = Path.Combine(sample.Dir, "Sample.MtpTests");
@@ -92,7 +92,7 @@ public sealed class TestOptionTests(PackagedSample sample)
         Assert.Empty(sample.StateEntries());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Mtp_hang_dump_is_warned_without_ptrace_and_written_with_it()
     {
         string dir = Path.Combine(sample.Dir, "Sample.MtpTests");

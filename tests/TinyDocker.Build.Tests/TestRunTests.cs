@@ -10,7 +10,7 @@ public sealed class TestRunTests(PackagedSample sample)
 {
     private static readonly XNamespace Trx = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
 
-    [RootFact]
+    [ContainerFact]
     public void The_sample_test_fails_on_the_host_and_passes_in_a_container_with_its_trx_copied_out()
     {
         // On the bare host the sample's test fails: it can tell where it runs.
@@ -42,7 +42,7 @@ public sealed class TestRunTests(PackagedSample sample)
         Assert.Empty(sample.StateEntries());
     }
 
-    [RootFact]
+    [ContainerFact]
     public void Under_Microsoft_Testing_Platform_the_test_application_runs_in_a_container_and_its_trx_lands_on_the_host()
     {
         // Sample.MtpTests has its own global.json: `dotnet test` there is in MTP mode, which runs no VSTest target.
