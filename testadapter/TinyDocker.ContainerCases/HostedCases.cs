@@ -46,7 +46,10 @@ public static class HostedCases
         {
             return Failed($"tinydocker: the tinydocker CLI `{tool}` does not exist (set TINYDOCKER_PATH, or restore the TinyDocker.TestAdapter package)");
         }
-        string root = Path.Combine(resultsDirectory is { Length: > 0 } r ? r : Path.Combine(Path.GetTempPath(), "tinydocker-results"), "tinydocker");
+        // Without a results directory from the framework (xunit.v3, NUnit): MTP's own default beside the
+        // test application, never a fixed name in the shared /tmp, which another user could make first
+        // (or make a link) and so receive what the cases copy out.
+        string root = Path.Combine(resultsDirectory is { Length: > 0 } r ? r : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(assemblyPath))!, "TestResults"), "tinydocker");
         // Each case its own set: the framework's cancel of one test must not cancel the next.
         var live = new LiveProcesses();
         lock (RunningLock)

@@ -87,7 +87,7 @@ public sealed class MtpEndToEndTests : IClassFixture<PackedMtpSample>
         Assert.Equal("tests/pass.sh", Assert.Single(results).Name);
     }
 
-    [RootFact("the generated xunit.v3/NUnit cases fall back to the fixed shared results directory $TMPDIR/tinydocker-results (HostedCases.cs), which the root pass owns: EACCES as a user (an adapter bug, reported)")]
+    [ContainerFact]
     public void The_same_cases_run_as_xunit_v3_facts_and_without_a_framework_the_build_says_why()
     {
         _sample.EnsureBuilt();
@@ -124,7 +124,7 @@ public sealed class MtpEndToEndTests : IClassFixture<PackedMtpSample>
         Assert.Contains("error TINYDOCKER102", build.Stdout);
     }
 
-    [RootFact("the generated xunit.v3/NUnit cases fall back to the fixed shared results directory $TMPDIR/tinydocker-results (HostedCases.cs), which the root pass owns: EACCES as a user (an adapter bug, reported)")]
+    [ContainerFact]
     public void The_same_cases_run_as_nunit_tests_and_unknown_metadata_fails_the_build_naming_it()
     {
         _sample.EnsureBuilt();
