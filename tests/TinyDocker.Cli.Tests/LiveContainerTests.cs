@@ -71,7 +71,8 @@ public sealed class LiveContainerTests : IClassFixture<BusyboxImage>, IDisposabl
         Assert.Equal(0, _tool.Run("kill", "live-kill").ExitCode);
 
         Assert.True(run.WaitForExit(10_000));
-        Assert.Equal(137, run.ExitCode);
+        // Its stderr in the message: once this run ended 134 (SIGABRT) under load, with no word why.
+        Assert.True(run.ExitCode == 137, $"exit {run.ExitCode}: {run.StandardError.ReadToEnd()}");
         var missing = _tool.Run("exec", "live-kill", "true");
         Assert.Equal(125, missing.ExitCode);
         Assert.Equal("tinydocker: no running container named `live-kill`\n", missing.Stderr);
