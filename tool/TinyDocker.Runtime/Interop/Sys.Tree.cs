@@ -63,17 +63,30 @@ internal static unsafe partial class Sys
         return bytes;
     }
 
-    /// <summary>openat2(2); returns the descriptor or -errno, so that callers can tell "not there" and "a link" apart.</summary>
+    /// <summary>
+    /// openat2(2); returns the descriptor or -errno, so that callers can tell "not there" and "a link" apart.
+    /// EAGAIN is tried again: with RESOLVE_IN_ROOT and a ".." on the way, the kernel answers it when any
+    /// rename or mount on the machine raced the lookup (it cannot prove the ".." stayed inside), and a
+    /// retry is what it asks for; a final CI run met it once while other tests mounted beside it.
+    /// </summary>
     public static int TryOpenat2(int dirfd, ReadOnlySpan<byte> path, int flags, ulong resolve, uint mode = 0)
     {
+        const int Attempts = 128;
         ulong* how = stackalloc ulong[3];
         how[0] = (ulong)(uint)(flags | O_CLOEXEC);
         how[1] = mode;
         how[2] = resolve;
         fixed (byte* p = CName(path))
         {
-            long fd = syscall_openat2(SYS_openat2, dirfd, p, how, 24);
-            return fd >= 0 ? (int)fd : -LastErrno;
+            for (int attempt = 1; ; attempt++)
+            {
+                long fd = syscall_openat2(SYS_openat2, dirfd, p, how, 24);
+                int errno = fd >= 0 ? 0 : LastErrno;
+                if (fd >= 0 || (errno is not (Errno.EAGAIN or Errno.EINTR)) || attempt == Attempts)
+                {
+                    return fd >= 0 ? (int)fd : -errno;
+                }
+            }
         }
     }
 
