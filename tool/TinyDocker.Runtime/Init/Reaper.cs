@@ -16,9 +16,12 @@ internal sealed class Reaper : IDisposable
     private const int SIGKILL = 9;
     private readonly List<PosixSignalRegistration> _registrations;
     private readonly ManualResetEventSlim _exitAllowed = new();
-    private volatile int _child;
-    private volatile int _pending;
-    private volatile bool _killRequested;
+    // Each side stores then loads the other's field (the command's pid against a pending signal or
+    // a kill request): Interlocked stores are full fences, where volatile ones let the load pass the
+    // store and both sides miss each other.
+    private int _child;
+    private int _pending;
+    private int _killRequested;
 
     /// <summary>
     /// Registers the signal handlers: as early as the init can, before it waits for its go, so that a
@@ -30,14 +33,13 @@ internal sealed class Reaper : IDisposable
         _registrations = forwarded.Select(sig => PosixSignalRegistration.Create((PosixSignal)sig, ctx =>
         {
             ctx.Cancel = true;
-            int child = _child;
+            // Kept first, then delivered by whichever side takes it back: this handler if the command
+            // exists already, Run once it does. Exactly once either way.
+            Interlocked.Exchange(ref _pending, sig);
+            int child = Volatile.Read(ref _child);
             if (child > 0)
             {
-                Sys.Kill(child, sig);
-            }
-            else
-            {
-                _pending = sig; // arrived during setup: delivered as soon as the command exists
+                DeliverPending(child);
             }
         })).ToList();
     }
@@ -52,8 +54,8 @@ internal sealed class Reaper : IDisposable
             int message = Sys.ReadByte(InitProtocol.ControlFd);
             if (message == InitProtocol.KillAll)
             {
-                _killRequested = true;
-                if (_child > 0)
+                Interlocked.Exchange(ref _killRequested, 1);
+                if (Volatile.Read(ref _child) > 0)
                 {
                     Sys.Kill(-1, SIGKILL); // from PID 1: every process of the namespace but itself
                 }
@@ -88,14 +90,11 @@ internal sealed class Reaper : IDisposable
         {
             throw CommandLookup.CannotExecute(argv[0], errno);
         }
-        _child = pid;
+        Interlocked.Exchange(ref _child, pid);
         PhaseTrace.Mark("init", "command spawned");
         Sys.WriteAll(InitProtocol.ReportFd, InitProtocol.StartedLine(pid, scratchFd));
-        if (_pending != 0)
-        {
-            Sys.Kill(pid, _pending);
-        }
-        if (_killRequested)
+        DeliverPending(pid);
+        if (Volatile.Read(ref _killRequested) != 0)
         {
             Sys.Kill(-1, SIGKILL);
         }
@@ -122,6 +121,15 @@ internal sealed class Reaper : IDisposable
         tty?.Finish(); // nothing holds the slave now: the relay has passed on every byte
         Sys.WriteAll(InitProtocol.ReportFd, InitProtocol.ExitedLine(commandStatus));
         return ExitCodes.FromWaitStatus(commandStatus);
+    }
+
+    private void DeliverPending(int child)
+    {
+        int sig = Interlocked.Exchange(ref _pending, 0);
+        if (sig != 0)
+        {
+            Sys.Kill(child, sig);
+        }
     }
 
     /// <summary>Blocks until the supervisor has taken what it wants from the container (or is gone).</summary>
