@@ -20,7 +20,7 @@ public static class ContainerExec
         SpecValidator.Validate(exec);
         // Descriptors this tool inherited without O_CLOEXEC must not reach the helper or the command.
         Sys.CloseOnExecFrom(3);
-        byte[] request = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(exec, SpecJson.Default.ContainerSpec);
+        byte[] request = SpecWire.ToUtf8(exec);
         var pipe = Sys.Pipe();
         int pid = 0, status = 0;
         Exception? error = null;

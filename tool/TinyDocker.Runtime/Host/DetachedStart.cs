@@ -1,6 +1,5 @@
 // Runs in: the host tool: `run -d` (the client), which starts the detached supervisor — this
 // program again, in a session of its own — and returns once the container's command runs.
-using System.Text.Json;
 using TinyDocker.Runtime.Interop;
 using TinyDocker.Runtime.Spec;
 using static Tmds.Linux.LibC;
@@ -119,7 +118,7 @@ public static class DetachedStart
             using var reader = new StreamReader(stream);
             return reader.ReadToEnd();
         });
-        Sys.WriteAll(specPipe.Write, JsonSerializer.Serialize(spec, SpecJson.Default.ContainerSpec));
+        Sys.WriteAll(specPipe.Write, SpecWire.ToText(spec));
         Sys.Close(specPipe.Write);
         string? line = Sys.ReadLine(ready.Read);
         Sys.Close(ready.Read);

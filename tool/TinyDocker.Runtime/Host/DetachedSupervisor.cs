@@ -1,6 +1,5 @@
 // Runs in: the detached supervisor (`__supervise`), a host tool process of its own session,
 // started by `run -d` (Host/DetachedStart.cs draws the two processes).
-using System.Text.Json;
 using TinyDocker.Runtime.Interop;
 using TinyDocker.Runtime.Spec;
 
@@ -21,7 +20,7 @@ public static class DetachedSupervisor
         ContainerSpec spec;
         using (var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(DetachedStart.SpecFd, ownsHandle: true), FileAccess.Read))
         {
-            spec = JsonSerializer.Deserialize(stream, SpecJson.Default.ContainerSpec) ?? throw new TinyDockerException("no spec received");
+            spec = SpecWire.FromStream(stream);
         }
         int? owner = ownerArg == DetachedStart.WithOwner ? Sys.Renumber(DetachedStart.OwnerFd) : null;
         var handover = new DetachedHandover(Sys.Renumber(DetachedStart.ReadyFd), Sys.Renumber(DetachedStart.AnswerFd));

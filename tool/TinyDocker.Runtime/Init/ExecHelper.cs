@@ -45,8 +45,7 @@ public static class ExecHelper
             ContainerSpec spec;
             using (var request = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(RequestFd, true), FileAccess.Read))
             {
-                spec = System.Text.Json.JsonSerializer.Deserialize(request, SpecJson.Default.ContainerSpec)
-                       ?? throw new TinyDockerException("exec: empty request");
+                spec = SpecWire.FromStream(request);
             }
             return Execute(initPid, spec);
         }

@@ -3,13 +3,15 @@ using System.Text.Json.Serialization;
 
 namespace TinyDocker.Runtime.Spec;
 
-/// <summary>Source-generated JSON for what crosses the host/init boundary and what `ps` prints (trimming- and AOT-safe).</summary>
+/// <summary>
+/// Source-generated JSON for what `ps` prints (trimming- and AOT-safe), and the reference the tests
+/// hold <see cref="SpecWire"/>'s spec JSON to.
+/// </summary>
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ContainerSpec))]
 [JsonSerializable(typeof(State.ContainerInfo[]))]
 public sealed partial class SpecJson : JsonSerializerContext
 {
-    public static ContainerSpec Read(string path)
-        => JsonSerializer.Deserialize(File.ReadAllText(path), Default.ContainerSpec)
-           ?? throw new TinyDockerException($"spec `{path}` is empty");
+    /// <summary>A spec file (<see cref="SpecWire"/>: the spec itself never goes through this context at run time).</summary>
+    public static ContainerSpec Read(string path) => SpecWire.FromUtf8(File.ReadAllBytes(path));
 }

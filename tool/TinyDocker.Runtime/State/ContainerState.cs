@@ -75,7 +75,7 @@ public sealed class ContainerState : IDisposable
 
     /// <summary>The spec holds every `-e` value: readable by root alone (the directory is 0700 too).</summary>
     public void WriteSpec(ContainerSpec spec)
-        => WritePrivate(SpecPath, System.Text.Json.JsonSerializer.Serialize(spec, SpecJson.Default.ContainerSpec));
+        => WritePrivate(SpecPath, SpecWire.ToText(spec));
 
     /// <summary>Records a fact about the running container for `ps`, `exec`, `stop`, `kill` and `diff`.</summary>
     public void Write(string file, string value) => WritePrivate(Path.Combine(Dir, file), value + "\n");
