@@ -16,6 +16,8 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
 fi
 
 work=$(mktemp -d /var/tmp/tinydocker-bench.XXXXXX)
+# bench/rootless.sh runs the NativeAOT build from here as the ordinary user too.
+chmod 755 "$work"
 export TINYDOCKER_ROOT=/run/tinydocker-bench
 dockerd_pid=
 docker_cgroup=tinydocker-bench-$$
