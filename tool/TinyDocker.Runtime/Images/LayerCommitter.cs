@@ -87,12 +87,14 @@ internal sealed class LayerCommitter
             return;
         }
         var xattrs = type == Lnk ? [] : Sys.Xattrs(entry, "/" + rel);
-        foreach (var key in xattrs.Keys.Where(k => k is "trusted.overlay.redirect" or "trusted.overlay.metacopy"))
+        foreach (var key in xattrs.Keys.Where(k => Whiteouts.IsOverlayXattr(k) && k.Split('.')[^1] is "redirect" or "metacopy"))
         {
-            throw new TinyDockerException($"`/{rel}` has overlay's {key[16..]} attribute: its content is partly in a lower layer, which a commit cannot take");
+            throw new TinyDockerException($"`/{rel}` has overlay's {key.Split('.')[^1]} attribute: its content is partly in a lower layer, which a commit cannot take");
         }
-        bool opaque = xattrs.Remove(Whiteouts.OpaqueXattr, out var o) && o.AsSpan().SequenceEqual("y"u8);
-        foreach (var key in xattrs.Keys.Where(k => k.StartsWith("trusted.overlay.", StringComparison.Ordinal)).ToList())
+        // A rootless run's overlay (userxattr) marks its upper with user.overlay.*, a rootful one with trusted.overlay.*.
+        bool opaque = (xattrs.Remove(Whiteouts.OpaqueXattr, out var o) && o.AsSpan().SequenceEqual("y"u8))
+                      | (xattrs.Remove(Whiteouts.UserOpaqueXattr, out var u) && u.AsSpan().SequenceEqual("y"u8));
+        foreach (var key in xattrs.Keys.Where(Whiteouts.IsOverlayXattr).ToList())
         {
             xattrs.Remove(key); // overlay's own bookkeeping (origin, impure, nlink): not content
         }
