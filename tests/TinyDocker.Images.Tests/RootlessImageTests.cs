@@ -25,7 +25,8 @@ public sealed class RootlessImageTests : IClassFixture<LoopbackRegistry>, IDispo
             .Dir("www/", uid: 33, gid: 33).File("www/index.html", "hi", uid: 33, gid: 33)
             .File("www/suid", "#!/bin/sh\n", (UnixFileMode)0b100_111_101_101, uid: 1234, gid: 5678)
             .Dir("data/").File("data/keep.txt", "keep").File("data/gone.txt", "gone")
-            .Dir("opq/").File("opq/lower.txt", "lower");
+            .Dir("opq/").File("opq/lower.txt", "lower")
+            .Dir("ro/", (UnixFileMode)0b101_101_101).File("ro/f.txt", "read-only directory: the user cannot unlink this on the host");
         var top = forgedOnTop is null
             ? new LayerBuilder().Whiteout("data/gone.txt").File("opq/top.txt", "top").Opaque("opq")
             : new LayerBuilder().Add(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.Directory, "opq/", forgedOnTop)
@@ -111,6 +112,7 @@ public sealed class RootlessImageTests : IClassFixture<LoopbackRegistry>, IDispo
         bed.Ok("image", "rm", "single:1");
         bed.Ok("image", "prune");
         Assert.Empty(bed.LayerDirs());
+        Assert.Empty(bed.TmpEntries());
     }
 
     [RootlessFact]

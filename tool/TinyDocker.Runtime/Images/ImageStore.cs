@@ -122,9 +122,10 @@ public sealed partial class ImageStore
             {
                 Directory.Delete(doomed, recursive: true);
             }
-            catch (Exception e) when (e is UnauthorizedAccessException or IOException && Rootless.LayerInUserNamespace.MapForStore() is { } map)
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException && Rootless.LayerInUserNamespace.MapForRemoval() is { } map)
             {
-                // Files a layer helper gave to the user's subordinate ids: only root of that user namespace may remove them.
+                // Files a layer helper gave to the user's subordinate ids, or a layer's read-only directories:
+                // root of the user's namespace may remove them, the user on the host may not.
                 Rootless.LayerInUserNamespace.Remove(doomed, map);
             }
         }

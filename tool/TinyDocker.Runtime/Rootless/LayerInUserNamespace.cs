@@ -23,6 +23,12 @@ internal static class LayerInUserNamespace
     /// <summary>Whether layers of this process's store are written through the helper: an ordinary user with a full map.</summary>
     public static IdMap? MapForStore() => UserPlaces.ForOrdinaryUser && IdMap.ForCaller() is { IsFull: true } map ? map : null;
 
+    /// <summary>
+    /// The map to remove an ordinary user's trees with when the tool's own delete is refused: any map
+    /// will do, root of it may delete the user's read-only directories as well as the range's files.
+    /// </summary>
+    public static IdMap? MapForRemoval() => UserPlaces.ForOrdinaryUser ? IdMap.ForCaller() : null;
+
     /// <summary>Extracts <paramref name="tar"/> into the empty directory <paramref name="dir"/> through the helper; its error is one line.</summary>
     public static void Extract(Stream tar, string dir, IdMap map)
     {
