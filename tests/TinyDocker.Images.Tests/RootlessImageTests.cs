@@ -116,6 +116,30 @@ public sealed class RootlessImageTests : IClassFixture<LoopbackRegistry>, IDispo
     }
 
     [RootlessFact]
+    public void A_rootless_commit_keeps_the_owners_the_container_gave()
+    {
+        var bed = Bed(RootlessUser.WithRanges);
+        bed.Ok("image", "import", Layout(TwoLayers()), "owned:1");
+        bed.Ok("run", "-d", "--no-cwd", "--image", "owned:1", "src", "sh", "-c",
+            "busybox chown 1234:33 /www/index.html; echo n > /www/new; busybox chown 33:1234 /www/new; echo r > /rootfile; echo ready; exec sleep 1000");
+        try
+        {
+            bed.Ok("wait", "--for", "log:ready", "--timeout", "30s", "src");
+            // No cgroup freezer rootless (docs/services.md): --pause=false.
+            bed.Ok("commit", "--pause=false", "src", "owned:2");
+        }
+        finally
+        {
+            bed.Run("rm", "-f", "src");
+        }
+
+        var inside = bed.Ok("run", "--no-cwd", "--image", "owned:2", "c2", "stat", "-c", "%n %u %g", "/www/index.html", "/www/new", "/rootfile");
+
+        // The upper's owners are host ids (the range, the user); the layer records the ids they are inside.
+        Assert.Equal("/www/index.html 1234 33\n/www/new 33 1234\n/rootfile 0 0\n", inside.Stdout);
+    }
+
+    [RootlessFact]
     public void A_layer_cannot_forge_overlay_markers_in_either_convention()
     {
         var bed = Bed(RootlessUser.WithRanges);
