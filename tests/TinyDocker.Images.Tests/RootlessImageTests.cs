@@ -116,12 +116,13 @@ public sealed class RootlessImageTests : IClassFixture<LoopbackRegistry>, IDispo
     }
 
     [RootlessFact]
-    public void A_rootless_commit_keeps_the_owners_the_container_gave()
+    public void A_rootless_commit_keeps_the_owners_deletions_and_opaque_directories_the_container_made()
     {
         var bed = Bed(RootlessUser.WithRanges);
         bed.Ok("image", "import", Layout(TwoLayers()), "owned:1");
         bed.Ok("run", "-d", "--no-cwd", "--image", "owned:1", "src", "sh", "-c",
-            "busybox chown 1234:33 /www/index.html; echo n > /www/new; busybox chown 33:1234 /www/new; echo r > /rootfile; echo ready; exec sleep 1000");
+            "busybox chown 1234:33 /www/index.html; echo n > /www/new; busybox chown 33:1234 /www/new; echo r > /rootfile; "
+            + "busybox rm /data/keep.txt; busybox rm -r /opq; busybox mkdir /opq; echo n > /opq/again; echo ready; exec sleep 1000");
         try
         {
             bed.Ok("wait", "--for", "log:ready", "--timeout", "30s", "src");
@@ -133,10 +134,11 @@ public sealed class RootlessImageTests : IClassFixture<LoopbackRegistry>, IDispo
             bed.Run("rm", "-f", "src");
         }
 
-        var inside = bed.Ok("run", "--no-cwd", "--image", "owned:2", "c2", "stat", "-c", "%n %u %g", "/www/index.html", "/www/new", "/rootfile");
+        var inside = bed.Ok("run", "--no-cwd", "--image", "owned:2", "c2", "sh", "-c", "stat -c '%n %u %g' /www/index.html /www/new /rootfile; find /data /opq | sort");
 
-        // The upper's owners are host ids (the range, the user); the layer records the ids they are inside.
-        Assert.Equal("/www/index.html 1234 33\n/www/new 33 1234\n/rootfile 0 0\n", inside.Stdout);
+        // The upper's owners are host ids (the range, the user); the layer records the ids they are inside. The
+        // rootless overlay marked the new /opq with user.overlay.opaque, which the commit turned into the OCI marker.
+        Assert.Equal("/www/index.html 1234 33\n/www/new 33 1234\n/rootfile 0 0\n/data\n/opq\n/opq/again\n", inside.Stdout);
     }
 
     [RootlessFact]
