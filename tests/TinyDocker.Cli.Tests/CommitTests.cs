@@ -55,7 +55,7 @@ public sealed class CommitTests : IClassFixture<BusyboxImage>, IDisposable
     private ToolResult RunIn(string image, string name, string script)
         => _tool.Run("run", "--no-cwd", "--image", image, name, "sh", "-c", script);
 
-    [RootFact("commit pauses the container in a cgroup freezer, and only root may make cgroups here; and its deletions and opaque directories need whiteouts in the store, which an ordinary user cannot make")]
+    [RootFact("commit pauses the container in a cgroup freezer, and only root may make cgroups here (rootless, with --pause=false: RootlessImageTests)")]
     public void The_layer_holds_additions_changes_deletions_and_opaque_directories_and_every_run_of_the_image_starts_fresh()
     {
         var run = StartLive("src", "echo new > /etc/added; echo changed >> /etc/passwd; rm /bin/vi; mkdir -p /opt/a; "

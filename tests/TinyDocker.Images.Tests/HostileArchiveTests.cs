@@ -12,14 +12,18 @@ public sealed class HostileArchiveTests : IDisposable
 {
     private const string Up = "../../../../../../../../../../../..";
 
-    private readonly ImageTestBed _bed = new();
-    private readonly string _canary;
+    private ImageTestBed _bed = new();
+    private string _canary = "";
 
-    public HostileArchiveTests()
+    public HostileArchiveTests() => MakeCanary();
+
+    private void MakeCanary()
     {
         _canary = _bed.ScratchPath("canary");
         Directory.CreateDirectory(_canary);
         File.WriteAllText(Path.Combine(_canary, "precious.txt"), "precious");
+        // Rootless, the canary is the user's own: the layer helper, root of the user's namespace, could write it.
+        _bed.Tool.RunAs?.Own(_canary);
     }
 
     public static TheoryData<string> Cases =>
@@ -27,6 +31,24 @@ public sealed class HostileArchiveTests : IDisposable
         "dotdot", "absolute", "symlink-absolute", "symlink-relative", "symlink-chain", "hardlink-absolute", "hardlink-dotdot",
         "truncated", "corrupt", "digest-mismatch", "diff-id-mismatch", "unknown-media-type", "missing-blob",
     ];
+
+    /// <summary>Rootless with subordinate ids every layer goes through the helper in the user's namespace: the same attacks, and two only it meets.</summary>
+    public static TheoryData<string> RootlessCases =>
+    [
+        "dotdot", "absolute", "symlink-absolute", "symlink-relative", "symlink-chain", "hardlink-absolute", "hardlink-dotdot",
+        "truncated", "corrupt", "digest-mismatch", "diff-id-mismatch", "unmapped-owner", "device-node",
+    ];
+
+    [RootlessTheory]
+    [MemberData(nameof(RootlessCases))]
+    public void Rootless_a_hostile_or_broken_input_is_refused_and_changes_nothing(string kind)
+    {
+        _bed.Dispose();
+        _bed = new ImageTestBed(RootlessUser.WithRanges!);
+        MakeCanary();
+        A_hostile_or_broken_input_is_refused_and_changes_nothing(kind);
+        Assert.Empty(RootlessImageTests.OwnedByTheRange(_bed.DataRoot));
+    }
 
     [RootTheory]
     [MemberData(nameof(Cases))]
@@ -108,6 +130,12 @@ public sealed class HostileArchiveTests : IDisposable
                 byte[] whole = Compress.Gzip(new LayerBuilder().Busybox().Tar());
                 File.WriteAllBytes(tar + ".gz", whole[..(whole.Length / 2)]);
                 return tar + ".gz";
+            case "unmapped-owner":
+                File.WriteAllBytes(tar, Layer(b => b.File("far.txt", "far", uid: 70000, gid: 0)));
+                return tar;
+            case "device-node":
+                File.WriteAllBytes(tar, Layer(b => b.CharDevice("null", 1, 3)));
+                return tar;
             case "corrupt":
                 byte[] gz = Compress.Gzip(new LayerBuilder().Busybox().Tar());
                 for (int i = gz.Length / 2; i < gz.Length / 2 + 64; i++)

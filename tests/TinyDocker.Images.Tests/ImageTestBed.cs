@@ -5,12 +5,19 @@ namespace TinyDocker.Images.Tests;
 /// <summary>A tool with its own state root and its own image data root, both removed on Dispose.</summary>
 internal sealed class ImageTestBed : IDisposable
 {
-    public ImageTestBed()
+    /// <param name="user">Runs the tool as this ordinary user (rootless): the data root and the scratch directory are then its own.</param>
+    public ImageTestBed(RootlessUser? user = null)
     {
         DataRoot = Path.Combine(Path.GetTempPath(), $"tinydocker-data-{Guid.NewGuid():N}");
         Scratch = Path.Combine(Path.GetTempPath(), $"tinydocker-scratch-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Scratch);
         Tool.Environment["TINYDOCKER_DATA"] = DataRoot;
+        if (user is not null)
+        {
+            Tool.RunAs = user;
+            user.Own(DataRoot);
+            user.Own(Scratch);
+        }
     }
 
     public TinyTool Tool { get; } = new();

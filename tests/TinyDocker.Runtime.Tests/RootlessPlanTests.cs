@@ -23,6 +23,16 @@ public sealed class RootlessPlanTests
         => MountPlanner.Plan(spec, [], p => p, new HashSet<string> { "/proc", "/mnt/data" }, d => Host.GetValueOrDefault(d, []));
 
     [Fact]
+    public void Rootless_an_images_overlay_reads_user_overlay_markers_and_rootful_keeps_trusted_ones()
+    {
+        var image = Spec with { Layers = ["/data/layers/b", "/data/layers/a"] };
+        string RootOverlay(ContainerSpec s) => Plan(s).OfType<MountFs>().First(m => m.FsType == "overlay").Data!;
+
+        Assert.Equal("lowerdir=/data/layers/b:/data/layers/a,upperdir=/run/tinydocker/c1/rw/upper,workdir=/run/tinydocker/c1/rw/work,volatile,userxattr", RootOverlay(image));
+        Assert.DoesNotContain("userxattr", RootOverlay(image with { UserNamespace = null }), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Rootless_the_hosts_root_is_a_tmpfs_with_one_overlay_per_directory_without_mounts_below()
     {
         var plan = Plan(Spec);

@@ -11,3 +11,15 @@ public sealed class RootlessFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that runs the tool as an ordinary user (rootless); skipped with the reason when it cannot.</summary>
+public sealed class RootlessTheoryAttribute : TheoryAttribute
+{
+    public RootlessTheoryAttribute()
+    {
+        if (RootlessUser.SkipReason is { } reason)
+        {
+            Skip = $"rootless: {reason}";
+        }
+    }
+}

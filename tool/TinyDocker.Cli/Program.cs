@@ -22,6 +22,10 @@ if (args is [TinyDocker.Runtime.Host.ReadinessCheck.TcpProbeVerb, var port])
 {
     return TinyDocker.Runtime.Host.ReadinessCheck.ProbeHere(port);
 }
+if (args is [TinyDocker.Runtime.Rootless.LayerInUserNamespace.Verb, var layerDir])
+{
+    return TinyDocker.Runtime.Rootless.LayerInUserNamespace.RunHelper(layerDir);
+}
 if (args is [TinyDocker.Runtime.Host.DetachedStart.Verb, var owner])
 {
     return TinyDocker.Runtime.Host.DetachedSupervisor.Run(owner, CliErrors.Guard);

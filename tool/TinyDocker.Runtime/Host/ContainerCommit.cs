@@ -52,7 +52,7 @@ public static class ContainerCommit
                 using var layers = Sys.OpenPath(scratch, O_PATH | O_DIRECTORY);
                 using var upper = Sys.Openat2(layers.Value, "upper"u8, O_RDONLY | O_DIRECTORY | O_NOFOLLOW,
                     Sys.ResolveBeneath | Sys.ResolveNoSymlinks | Sys.ResolveNoMagicLinks, "the container's upper layer");
-                layer = LayerCommitter.Write(upper, Path.Combine(tmp, "layer.tar.gz"));
+                layer = LayerCommitter.Write(upper, Path.Combine(tmp, "layer.tar.gz"), c.Spec.UserNamespace);
             }
             using var staging = new LayerImporter(store);
             staging.Add(() => File.OpenRead(layer.Path), layer.Digest, $"the layer of `{c.Spec.Name}`", diffId: layer.DiffId);

@@ -12,6 +12,7 @@ namespace TinyDocker.Runtime.Images;
 ///   tmp/PID-pin-GUID     layers a `run` (process PID) stands on: prune keeps them while PID lives
 ///   gc.lock              imports hold it shared, prune exclusive: prune never sees a half-import
 ///   meta.lock            held exclusive while repositories.json or images/ change
+///   overlay-markers      `trusted` or `user`: the xattrs its layers' opaque markers use (ImageStore.Markers.cs)
 /// </code>
 /// </summary>
 public sealed partial class ImageStore
@@ -34,10 +35,14 @@ public sealed partial class ImageStore
 
     public bool HasLayer(Digest digest) => Directory.Exists(LayerPath(digest));
 
-    /// <summary>The sizes of every file in the image's layers as extracted (symlinks and directories count nothing).</summary>
+    /// <summary>
+    /// The sizes of every file in the image's layers as extracted (symlinks and directories count nothing).
+    /// An ordinary user cannot read a directory that a layer gave, private, to one of its subordinate ids
+    /// (an image's 0700 directory of uid 42, say): what is below it is not counted.
+    /// </summary>
     public long UnpackedSize(ImageRecord image)
         => image.Layers.Select(Digest.Parse).Distinct().Sum(d => new DirectoryInfo(LayerPath(d))
-            .EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false })
+            .EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = Rootless.UserPlaces.ForOrdinaryUser })
             .Sum(f => f.Length));
 
     /// <summary>Creates the store's directories (0711: containers of other users still traverse into lowers).</summary>
@@ -113,7 +118,16 @@ public sealed partial class ImageStore
         }
         if (Sys.LstatType(doomed) == Sys.S_IFDIR)
         {
-            Directory.Delete(doomed, recursive: true);
+            try
+            {
+                Directory.Delete(doomed, recursive: true);
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException && Rootless.LayerInUserNamespace.MapForRemoval() is { } map)
+            {
+                // Files a layer helper gave to the user's subordinate ids, or a layer's read-only directories:
+                // root of the user's namespace may remove them, the user on the host may not.
+                Rootless.LayerInUserNamespace.Remove(doomed, map);
+            }
         }
         else
         {

@@ -31,15 +31,21 @@ internal sealed class LayerCommitter
     private const uint TypeMask = 0xF000, Dir = 0x4000, Reg = 0x8000, Lnk = 0xA000, Chr = 0x2000, Blk = 0x6000, Fifo = 0x1000;
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
     private readonly TarWriter _tar;
+    private readonly Rootless.IdMap? _ids;
     private long _bytes;
 
-    private LayerCommitter(TarWriter tar) => _tar = tar;
+    private LayerCommitter(TarWriter tar, Rootless.IdMap? ids)
+    {
+        _tar = tar;
+        _ids = ids;
+    }
 
     /// <summary>The layer written: its file, the digest of the gzip stream (the layer's) and of the tar (its diff_id).</summary>
     public sealed record Written(string Path, Digest Digest, Digest DiffId);
 
     /// <summary>Writes the upper directory <paramref name="upper"/> (an open directory descriptor) as a layer to <paramref name="path"/>.</summary>
-    public static Written Write(FileDescriptor upper, string path)
+    /// <param name="ids">A rootless container's map: the upper's owners, read from the host, are written as the ids they have inside.</param>
+    public static Written Write(FileDescriptor upper, string path, Rootless.IdMap? ids = null)
     {
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
         using var compressedHash = new HashingWriter(file);
@@ -47,7 +53,7 @@ internal sealed class LayerCommitter
         using var tarHash = new HashingWriter(gzip);
         using (var tar = new TarWriter(tarHash, TarEntryFormat.Pax, leaveOpen: true))
         {
-            new LayerCommitter(tar).WalkDirectory(upper, "");
+            new LayerCommitter(tar, ids).WalkDirectory(upper, "");
         }
         tarHash.Flush();
         var diffId = tarHash.Finish();
@@ -87,12 +93,14 @@ internal sealed class LayerCommitter
             return;
         }
         var xattrs = type == Lnk ? [] : Sys.Xattrs(entry, "/" + rel);
-        foreach (var key in xattrs.Keys.Where(k => k is "trusted.overlay.redirect" or "trusted.overlay.metacopy"))
+        foreach (var key in xattrs.Keys.Where(k => Whiteouts.IsOverlayXattr(k) && k.Split('.')[^1] is "redirect" or "metacopy"))
         {
-            throw new TinyDockerException($"`/{rel}` has overlay's {key[16..]} attribute: its content is partly in a lower layer, which a commit cannot take");
+            throw new TinyDockerException($"`/{rel}` has overlay's {key.Split('.')[^1]} attribute: its content is partly in a lower layer, which a commit cannot take");
         }
-        bool opaque = xattrs.Remove(Whiteouts.OpaqueXattr, out var o) && o.AsSpan().SequenceEqual("y"u8);
-        foreach (var key in xattrs.Keys.Where(k => k.StartsWith("trusted.overlay.", StringComparison.Ordinal)).ToList())
+        // A rootless run's overlay (userxattr) marks its upper with user.overlay.*, a rootful one with trusted.overlay.*.
+        bool opaque = (xattrs.Remove(Whiteouts.OpaqueXattr, out var o) && o.AsSpan().SequenceEqual("y"u8))
+                      | (xattrs.Remove(Whiteouts.UserOpaqueXattr, out var u) && u.AsSpan().SequenceEqual("y"u8));
+        foreach (var key in xattrs.Keys.Where(Whiteouts.IsOverlayXattr).ToList())
         {
             xattrs.Remove(key); // overlay's own bookkeeping (origin, impure, nlink): not content
         }
@@ -151,15 +159,15 @@ internal sealed class LayerCommitter
         _tar.WriteEntry(file);
     }
 
-    private static PaxTarEntry Entry(TarEntryType type, string name, InodeInfo st, Dictionary<string, byte[]> xattrs)
+    private PaxTarEntry Entry(TarEntryType type, string name, InodeInfo st, Dictionary<string, byte[]> xattrs)
     {
         // Binary values (security.capability) survive only base64-encoded: the tar reader decodes PAX values as UTF-8.
         var pax = xattrs.ToDictionary(x => "LIBARCHIVE.xattr." + Uri.EscapeDataString(x.Key), x => Convert.ToBase64String(x.Value).TrimEnd('='));
         return new PaxTarEntry(type, name, pax)
         {
             Mode = (UnixFileMode)(st.Mode & 0xFFF),
-            Uid = (int)st.Uid,
-            Gid = (int)st.Gid,
+            Uid = (int)(_ids is { } m ? m.UidInside(st.Uid) : st.Uid),
+            Gid = (int)(_ids is { } m2 ? m2.GidInside(st.Gid) : st.Gid),
             ModificationTime = Mtime(st),
         };
     }

@@ -77,7 +77,7 @@ internal sealed partial class LayerExtractor
                     // An entry below a name this layer deleted: the directory is made again, opaque.
                     File.Delete(candidate);
                     Sys.MkdirIfMissing(candidate, DefaultDirMode);
-                    Sys.Lsetxattr(candidate, Whiteouts.OpaqueXattr, "y"u8);
+                    Sys.Lsetxattr(candidate, _opaque, "y"u8);
                     resolved.Add(part);
                     break;
                 case Sys.S_IFLNK:

@@ -11,6 +11,8 @@ namespace TinyDocker.Runtime.Images;
 /// directory: names with `..` or a leading `/` are refused, a parent directory that is a symlink
 /// is followed only while it stays inside the layer, a final component is never followed (an
 /// existing entry there is replaced), and hard links must name an entry already in the layer.
+/// Overlay's own xattrs in a layer (trusted.overlay.*, user.overlay.*) are dropped: only markers
+/// this extractor writes may mean something to overlay.
 /// </summary>
 internal sealed partial class LayerExtractor
 {
@@ -18,15 +20,22 @@ internal sealed partial class LayerExtractor
     private const uint DefaultDirMode = 0b111_101_101;
 
     private readonly string _root;
+    private readonly ExtractMode _mode;
+    private readonly string _opaque;
     private readonly Dictionary<string, TarEntry> _dirs = new(StringComparer.Ordinal);
     private readonly byte[] _buffer = new byte[256 * 1024];
 
-    private LayerExtractor(string root) => _root = root;
+    private LayerExtractor(string root, ExtractMode mode)
+    {
+        _root = root;
+        _mode = mode;
+        _opaque = Whiteouts.Opaque(mode.Markers);
+    }
 
     /// <summary>Extracts every entry of <paramref name="tar"/> into <paramref name="root"/> (an empty directory).</summary>
-    public static void Extract(Stream tar, string root)
+    public static void Extract(Stream tar, string root, ExtractMode mode)
     {
-        var extractor = new LayerExtractor(root);
+        var extractor = new LayerExtractor(root, mode);
         using var reader = new TarReader(tar, leaveOpen: true);
         while (reader.GetNextEntry(copyData: false) is { } entry)
         {
@@ -49,7 +58,7 @@ internal sealed partial class LayerExtractor
                 return;
             case EntryMeaning.OpaqueDirectory:
                 string dir = ResolveDirectory(target, entry.Name);
-                Sys.Lsetxattr(dir, Whiteouts.OpaqueXattr, "y"u8);
+                Sys.Lsetxattr(dir, _opaque, "y"u8);
                 return;
             case EntryMeaning.Whiteout:
                 string deleted = Place(target, entry.Name);
@@ -63,7 +72,10 @@ internal sealed partial class LayerExtractor
                 throw new TinyDockerException($"layer entry `{entry.Name}` names the layer's root but is not a directory");
             }
             _dirs[_root] = entry;
-            SetOwnerAndXattrs(_root, entry);
+            // In a user namespace the layer's root stays the user's own on the host, so that the store can
+            // still rename it (moving a directory needs write access to it); its owner never shows anyway:
+            // the root of a container's overlay is its upper layer's.
+            SetOwnerAndXattrs(_root, entry, chown: !_mode.InUserNamespace);
             return;
         }
         switch (entry.EntryType)
@@ -112,7 +124,7 @@ internal sealed partial class LayerExtractor
             // Deleted and made again in one layer: a new directory, hiding what lower layers had there.
             File.Delete(path);
             Sys.MkdirIfMissing(path, DefaultDirMode);
-            Sys.Lsetxattr(path, Whiteouts.OpaqueXattr, "y"u8);
+            Sys.Lsetxattr(path, _opaque, "y"u8);
         }
         path = Place(rel, entry.Name, keepDirectory: true);
         if (Sys.LstatType(path) != Sys.S_IFDIR)
@@ -141,20 +153,18 @@ internal sealed partial class LayerExtractor
     }
 
     /// <summary>Owner before mode: chown clears the setuid and setgid bits.</summary>
-    private static void FinishNode(string path, TarEntry entry)
+    private void FinishNode(string path, TarEntry entry)
     {
         SetOwnerAndXattrs(path, entry);
         Sys.Chmod(path, (uint)entry.Mode);
         Sys.SetTimes(path, entry.ModificationTime, entry.ModificationTime);
     }
 
-    private static void SetOwnerAndXattrs(string path, TarEntry entry)
+    private void SetOwnerAndXattrs(string path, TarEntry entry, bool chown = true)
     {
-        // An ordinary user may not give files away: its store keeps them as its own, which is root
-        // in its containers (podman's ignore_chown_errors). See docs/rootless.md.
-        if (!Rootless.UserPlaces.ForOrdinaryUser)
+        if (chown && _mode.Chown)
         {
-            Sys.Lchown(path, (uint)entry.Uid, (uint)entry.Gid);
+            SetOwner(path, entry);
         }
         if (entry is not PaxTarEntry pax)
         {
@@ -177,7 +187,7 @@ internal sealed partial class LayerExtractor
                 bytes = Convert.FromBase64String(value.PadRight((value.Length + 3) / 4 * 4, '='));
             }
             // A layer must not forge overlay's own metadata (redirects, metacopy, opaque): only markers do.
-            if (name is null || bytes is null || name.StartsWith("trusted.overlay.", StringComparison.Ordinal))
+            if (name is null || bytes is null || Whiteouts.IsOverlayXattr(name))
             {
                 continue;
             }

@@ -7,10 +7,15 @@ namespace TinyDocker.Runtime.Images;
 /// tmp/ and its digest checked; only when every layer of the image is ready are they renamed into
 /// layers/, one rename each. Disposing without <see cref="Commit"/> removes every staged directory,
 /// so a failure in any layer leaves the store as it was. Errors are one line naming the layer.
+/// An ordinary user with subordinate ids has its layers extracted in a user namespace with its map
+/// (Rootless/LayerInUserNamespace.cs), so they keep the image's owners.
 /// </summary>
 internal sealed class LayerImporter(ImageStore store) : IDisposable
 {
     private readonly List<(string Dir, Digest Digest)> _staged = [];
+
+    /// <summary>An ordinary user's map when it has subordinate ids: layers then get their owners in that user namespace.</summary>
+    private readonly Rootless.IdMap? _userNamespace = Rootless.LayerInUserNamespace.MapForStore();
 
     /// <summary>Bytes read from every layer source so far (compressed sizes, as stored).</summary>
     public long BytesRead { get; private set; }
@@ -27,6 +32,7 @@ internal sealed class LayerImporter(ImageStore store) : IDisposable
         {
             return known;
         }
+        store.ClaimMarkers(ExtractMode.OnHost.Markers);
         string dir = store.NewTempDir("layer");
         try
         {
@@ -36,7 +42,15 @@ internal sealed class LayerImporter(ImageStore store) : IDisposable
                 using (var tar = new HashingStream(LayerCompression.Decompress(hashing)))
                 {
                     bool vouched = expected is not null || diffId is not null;
-                    LayerExtractor.Extract(vouched ? new TarTrailerStream(tar) : tar, dir);
+                    Stream layer = vouched ? new TarTrailerStream(tar) : tar;
+                    if (_userNamespace is { } map)
+                    {
+                        Rootless.LayerInUserNamespace.Extract(layer, dir, map);
+                    }
+                    else
+                    {
+                        LayerExtractor.Extract(layer, dir, ExtractMode.OnHost);
+                    }
                     var uncompressed = tar.Finish(); // reads to the compressed stream's own end and checksum
                     if (diffId is { } d && d != uncompressed)
                     {

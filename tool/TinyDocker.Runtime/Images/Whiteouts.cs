@@ -9,11 +9,22 @@ public enum EntryMeaning
     /// <summary><c>.wh.NAME</c>: NAME from lower layers is deleted (overlay: a 0/0 character device).</summary>
     Whiteout,
 
-    /// <summary><c>.wh..wh..opq</c>: the directory hides everything lower layers have in it (overlay: trusted.overlay.opaque=y).</summary>
+    /// <summary><c>.wh..wh..opq</c>: the directory hides everything lower layers have in it (overlay: the opaque xattr, y).</summary>
     OpaqueDirectory,
 
     /// <summary>Other <c>.wh..wh.</c> names: aufs bookkeeping that means nothing to overlay; skipped.</summary>
     Ignored,
+}
+
+/// <summary>
+/// Which xattrs overlayfs reads its markers from: <c>trusted.overlay.*</c> (root's stores; only
+/// CAP_SYS_ADMIN of the host may read or write them) or <c>user.overlay.*</c> (an ordinary user's
+/// stores; overlay reads them when mounted with <c>userxattr</c>, as a rootless run mounts it).
+/// </summary>
+public enum MarkerXattrs
+{
+    Trusted,
+    User,
 }
 
 /// <summary>Maps OCI whiteout names to what overlayfs understands.</summary>
@@ -22,7 +33,17 @@ public static class Whiteouts
     public const string Prefix = ".wh.";
     public const string OpaqueMarker = ".wh..wh..opq";
     public const string MetaPrefix = ".wh..wh.";
-    public const string OpaqueXattr = "trusted.overlay.opaque";
+    public const string OpaqueXattr = "trusted.overlay.opaque", UserOpaqueXattr = "user.overlay.opaque";
+
+    /// <summary>The opaque directory's xattr in the given convention.</summary>
+    public static string Opaque(MarkerXattrs convention) => convention == MarkerXattrs.User ? UserOpaqueXattr : OpaqueXattr;
+
+    /// <summary>
+    /// Overlay's own metadata in either convention (opaque, redirect, metacopy, origin...): a layer
+    /// must never carry it as content, or it could forge what overlay makes of the lower layers.
+    /// </summary>
+    public static bool IsOverlayXattr(string name)
+        => name.StartsWith("trusted.overlay.", StringComparison.Ordinal) || name.StartsWith("user.overlay.", StringComparison.Ordinal);
 
     /// <summary>
     /// Classifies a normalized layer path (no leading slash, no `.` or `..`) and returns the path the

@@ -58,7 +58,7 @@ public static class MountPlanner
         }
         else
         {
-            ops.Add(new MountFs("overlay", "overlay", root, false, rootFlags, OverlayData(spec.Layers, $"{rw}/upper", $"{rw}/work")));
+            ops.Add(new MountFs("overlay", "overlay", root, false, rootFlags, OverlayData(spec.Layers, $"{rw}/upper", $"{rw}/work", userXattr: spec.Rootless)));
         }
         ops.AddRange(Proc());
         ops.AddRange(Dev());
@@ -133,9 +133,11 @@ public static class MountPlanner
     /// <c>volatile</c>: every upper layer is on the container's scratch tmpfs, which dies with it, so
     /// the syncs of the upper filesystem that an fsync, syncfs or the unmount would make are worth nothing.
     /// Reads of the upper (keep-upper, diff, commit) are unchanged: volatile skips syncs, not writes.
+    /// <c>userxattr</c> (an image of a rootless run): in a user namespace overlay cannot read trusted.overlay.*,
+    /// and reads its markers from user.overlay.*, which an ordinary user's store writes (docs/rootless.md, Images).
     /// </summary>
-    public static string OverlayData(IReadOnlyList<string> lowers, string upper, string work)
-        => $"lowerdir={string.Join(':', lowers)},upperdir={upper},workdir={work},volatile";
+    public static string OverlayData(IReadOnlyList<string> lowers, string upper, string work, bool userXattr = false)
+        => $"lowerdir={string.Join(':', lowers)},upperdir={upper},workdir={work},volatile{(userXattr ? ",userxattr" : "")}";
 
     /// <summary>
     /// /sys/fs/cgroup as a tmpfs holding the host's hierarchies mounted again: the init has

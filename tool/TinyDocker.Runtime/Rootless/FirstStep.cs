@@ -65,6 +65,13 @@ internal static class FirstStep
         return [.. argv];
     }
 
+    /// <summary>
+    /// The argv that runs <paramref name="argv"/> as root of a new user namespace with <paramref name="map"/>
+    /// and no other new namespace (the layer helper, and removing what it made: Rootless/LayerInUserNamespace.cs).
+    /// </summary>
+    public static string[] UserNamespaceArgv(IdMap map, IReadOnlyList<string> argv)
+        => [Find(Unshare), "--user", .. map.UnshareOptions(), "--", .. argv];
+
     /// <summary>The tool in /usr/bin or /bin (never a PATH lookup: PATH is the caller's to change).</summary>
     private static string Find(string tool)
         => new[] { "/usr/bin", "/bin" }.Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists)

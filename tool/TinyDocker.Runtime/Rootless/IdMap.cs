@@ -25,6 +25,19 @@ public sealed record IdMap(uint Uid, uint Gid, SubordinateRange? Users, Subordin
         return users is null || groups is null ? new IdMap(uid, gid, null, null) : new IdMap(uid, gid, users, groups);
     }
 
+    /// <summary>The uid a host uid has inside the namespace; an unmapped one is nobody (65534), as the kernel shows it.</summary>
+    public uint UidInside(uint host) => Inside(host, Uid, Users);
+
+    /// <summary>The gid a host gid has inside the namespace; an unmapped one is nogroup (65534).</summary>
+    public uint GidInside(uint host) => Inside(host, Gid, Groups);
+
+    private static uint Inside(uint host, uint self, SubordinateRange? range)
+        => host == self ? 0
+            : range is { } r && host >= r.Start && host - r.Start < r.Count ? host - r.Start + 1
+            : Overflow;
+
+    private const uint Overflow = 65534;
+
     /// <summary>util-linux unshare's options for this map (it runs newuidmap/newgidmap itself for a range).</summary>
     public IEnumerable<string> UnshareOptions()
     {
