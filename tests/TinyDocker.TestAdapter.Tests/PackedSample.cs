@@ -66,8 +66,12 @@ public class PackedSample : IDisposable
     {
         string feed = Path.Combine(Path.GetTempPath(), $"tinydocker-adapter-feed-{Guid.NewGuid():N}");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(feed, recursive: true);
-        var pack = Dotnet.Run(Repository.Root, new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(feed, ".packages") }, Dotnet.PackTimeout,
-            "pack", Repository.AdapterProject, "-c", Repository.Configuration, "-o", feed, "-nologo");
+        // Packed from the build the tests were built with (--no-build, so no restore): a restore here
+        // into a package folder of the feed's would leave the repository's obj/ naming that folder,
+        // deleted at exit, and a later `pack --no-build` of the tree (TinyDocker.Build.Tests) would
+        // then import none of the packages' build files (no Nerdbank.GitVersioning: version 1.0.0).
+        var pack = Dotnet.Run(Repository.Root, new Dictionary<string, string?>(), Dotnet.PackTimeout,
+            "pack", Repository.AdapterProject, "-c", Repository.Configuration, "--no-build", "-o", feed, "-nologo");
         Assert.True(pack.ExitCode == 0, $"dotnet pack failed:\n{pack}");
         // Versioned by Nerdbank.GitVersioning from version.json ("0.1-alpha" makes 0.1.<height>-alpha...).
         string package = Path.GetFileName(Assert.Single(Directory.GetFiles(feed, "TinyDocker.TestAdapter.*.nupkg")));
