@@ -42,7 +42,7 @@ public static class Machine
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "geteuid")]
-    private static extern uint GetEuid();
+    public static extern uint GetEuid();
 }
 
 /// <summary>cgroup directories tinydocker made, as the tests look for leftovers.</summary>

@@ -199,7 +199,41 @@ public sealed class TinyTool : IDisposable
         }
         if (Directory.Exists(DataRoot))
         {
-            Directory.Delete(DataRoot, recursive: true);
+            try
+            {
+                Directory.Delete(DataRoot, recursive: true);
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException && !Machine.IsRoot)
+            {
+                RemoveAsRootOfOwnNamespace(DataRoot);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An ordinary user's store holds read-only layer directories and, with a subuid range, files of
+    /// the range (docs/rootless.md, Images): only root of the user's own namespace may remove them,
+    /// as the tool's `image rm` and `prune` do. The same map the tool uses: 0 is the user, 1.. the range.
+    /// </summary>
+    private static void RemoveAsRootOfOwnNamespace(string path)
+    {
+        string user = System.Environment.UserName, uid = Machine.GetEuid().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string? Range(string file) => File.Exists(file)
+            ? File.ReadLines(file).Select(l => l.Split(':')).Where(f => f.Length == 3 && (f[0] == user || f[0] == uid))
+                .Select(f => $"{f[1]},1,{Math.Min(long.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture), 65536)}").FirstOrDefault()
+            : null;
+        var args = Range("/etc/subuid") is { } users && Range("/etc/subgid") is { } groups
+            ? new List<string> { "--map-user=0", "--map-group=0", $"--map-users={users}", $"--map-groups={groups}" }
+            : ["--map-root-user"];
+        args.AddRange(["rm", "-rf", "--one-file-system", "--", path]);
+        var psi = new ProcessStartInfo("/usr/bin/unshare") { RedirectStandardError = true };
+        args.ForEach(psi.ArgumentList.Add);
+        using var rm = Process.Start(psi)!;
+        string err = rm.StandardError.ReadToEnd();
+        rm.WaitForExit();
+        if (rm.ExitCode != 0 || Directory.Exists(path))
+        {
+            throw new IOException($"cannot remove the test's data root `{path}` in the user's namespace: {err.Trim()}");
         }
     }
 }
