@@ -75,8 +75,9 @@ for f in glob.glob(sys.argv[1] + "/*.trx"):
             reason = r.findtext("t:Output/t:ErrorInfo/t:Message", "", ns).strip()
             skips.setdefault(f"{f.rsplit('/', 1)[-1]}: {reason}", []).append(r.get("testName").rsplit(".", 1)[-1])
         if r.get("outcome") in ("Failed", "Error"):
-            message = r.findtext("t:Output/t:ErrorInfo/t:Message", "", ns).strip().splitlines()
-            failures.append(f"FAILED {r.get('testName')}: {message[0][:300] if message else ''}")
+            # The whole message on one line: an assertion's Expected/Actual lines are what a red CI has to go on.
+            message = " | ".join(l.strip() for l in r.findtext("t:Output/t:ErrorInfo/t:Message", "", ns).strip().splitlines() if l.strip())
+            failures.append(f"FAILED {r.get('testName')} ({f.rsplit('/', 1)[-1]}): {message[:600]}")
 # Every skip with its reason (the rootless pass skips what needs real root), one line per reason.
 for reason, names in sorted(skips.items()):
     print(f"SKIPPED {len(names)} in {reason} ({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})")

@@ -89,10 +89,10 @@ internal sealed class Freezer : IDisposable
 
     private void WaitFor(Func<bool> frozen)
     {
-        var deadline = DateTime.UtcNow + FreezeTimeout;
+        var deadline = MonotonicClock.Now + FreezeTimeout;
         while (!frozen())
         {
-            if (DateTime.UtcNow > deadline)
+            if (MonotonicClock.Now > deadline)
             {
                 throw new TinyDockerException($"the container did not freeze within {Durations.Format(FreezeTimeout)}");
             }

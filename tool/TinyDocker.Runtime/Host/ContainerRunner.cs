@@ -129,7 +129,7 @@ public static class ContainerRunner
         oomKilled = cgroup?.OomKilled() == true;
         var usage = container.Init.Usage;
         status.End(new EndRecord(code, (waitStatus & 0x7f) is > 0 and var sig ? sig : null, container.TimedOut, oomKilled,
-            (DateTime.UtcNow - container.Started).TotalSeconds, usage.User.TotalSeconds, usage.System.TotalSeconds,
+            (MonotonicClock.Now - container.Started).TotalSeconds, usage.User.TotalSeconds, usage.System.TotalSeconds,
             cgroup?.PeakMemoryBytes() ?? usage.MaxResidentBytes));
         if (container.OwnerDied)
         {

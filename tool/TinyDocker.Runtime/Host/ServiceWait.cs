@@ -22,7 +22,7 @@ public static class ServiceWait
         using var log = new LogCursor(exit.Dir);
         var tail = new Queue<ContainerLog.Entry>();
         var pending = checks.ToList();
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = MonotonicClock.Now + timeout;
         string? probeError = null;
         while (true)
         {
@@ -48,7 +48,7 @@ public static class ServiceWait
             {
                 return 0;
             }
-            var now = DateTime.UtcNow;
+            var now = MonotonicClock.Now;
             if (now >= deadline)
             {
                 string why = probeError is null ? "" : $"; the last probe: {probeError}";

@@ -26,8 +26,8 @@ internal sealed class Supervisor : IDisposable
     private readonly ManualResetEventSlim _commandExited = new();
     private readonly AutoResetEvent _wake = new(false);
     private readonly object _gate = new();
-    private DateTime? _killAt;
-    private DateTime? _hardKillAt;
+    private TimeSpan? _killAt; // on MonotonicClock, as every deadline here
+    private TimeSpan? _hardKillAt;
     private bool _stopping;
     private bool _closed;
     private readonly int _parentPid;
@@ -113,7 +113,7 @@ internal sealed class Supervisor : IDisposable
             throw;
         }
         PhaseTrace.Mark("supervisor", "namespaces unshared, init spawned");
-        Started = DateTime.UtcNow;
+        Started = MonotonicClock.Now;
         try
         {
             // The init's own guard cannot see this process's namespaces when rootless: this side checks too.
@@ -142,7 +142,8 @@ internal sealed class Supervisor : IDisposable
     /// <summary>The init's pid in the host's PID namespace.</summary>
     public int InitPid { get; }
 
-    public DateTime Started { get; }
+    /// <summary>When the init reported, on <see cref="MonotonicClock"/>: the timeout and the run's duration count from it.</summary>
+    public TimeSpan Started { get; }
 
     public int? CommandPid { get; private set; }
 
@@ -235,7 +236,7 @@ internal sealed class Supervisor : IDisposable
     {
         _stopping = true;
         SignalInit(sig); // the init passes it on to the command
-        _killAt = DateTime.UtcNow + _spec.StopTimeout;
+        _killAt = MonotonicClock.Now + _spec.StopTimeout;
     }
 
     /// <summary>
@@ -258,18 +259,18 @@ internal sealed class Supervisor : IDisposable
     private void KillAll()
     {
         _killAt = null;
-        _hardKillAt = DateTime.UtcNow + KillAllGrace;
+        _hardKillAt = MonotonicClock.Now + KillAllGrace;
         Sys.WriteAll(_controlWrite, InitProtocol.KillAll.ToString());
     }
 
     /// <summary>Returns once the command has exited (its status is in <see cref="CommandStatus"/>) or the init is gone.</summary>
     public void WaitForCommand()
     {
-        DateTime? timeoutAt = _spec.Timeout is { } t ? Started + t : null;
+        TimeSpan? timeoutAt = _spec.Timeout is { } t ? Started + t : null;
         WaitHandle[] handles = [_wake, _commandExited.WaitHandle, _spawner.ExitedHandle];
         while (!_commandExited.IsSet && !_spawner.HasExited && _failure is null)
         {
-            DateTime now = DateTime.UtcNow;
+            TimeSpan now = MonotonicClock.Now;
             lock (_gate)
             {
                 if (timeoutAt <= now && !TimedOut)
@@ -296,7 +297,7 @@ internal sealed class Supervisor : IDisposable
                     _hardKillAt = null;
                 }
             }
-            DateTime? parentCheck = _spec.DieWithParent && !ParentDied ? now + ParentPoll : null;
+            TimeSpan? parentCheck = _spec.DieWithParent && !ParentDied ? now + ParentPoll : null;
             var next = new[] { TimedOut ? null : timeoutAt, _killAt, _hardKillAt, parentCheck }.Where(d => d is not null).Min();
             var wait = next is null ? Timeout.InfiniteTimeSpan : (next.Value - now) < TimeSpan.Zero ? TimeSpan.Zero : next.Value - now;
             WaitHandle.WaitAny(handles, wait);

@@ -19,7 +19,7 @@ public sealed record LiveContainer(ContainerSpec Spec, int InitPid, int Supervis
     {
         // A name is one directory below the root: `../x` or `/x` must not reach another directory.
         string dir = Path.Combine(root, name);
-        var deadline = DateTime.UtcNow + StartingWait;
+        var deadline = MonotonicClock.Now + StartingWait;
         while (true)
         {
             if (!SpecValidator.IsValidName(name) || !Directory.Exists(dir) || !ContainerState.IsLocked(dir))
@@ -30,7 +30,7 @@ public sealed record LiveContainer(ContainerSpec Spec, int InitPid, int Supervis
             {
                 return started;
             }
-            if (DateTime.UtcNow > deadline)
+            if (MonotonicClock.Now > deadline)
             {
                 throw new TinyDockerException($"container `{name}` is still starting");
             }
@@ -91,10 +91,10 @@ public sealed record LiveContainer(ContainerSpec Spec, int InitPid, int Supervis
     public static bool WaitGone(string root, string name, TimeSpan timeout)
     {
         string dir = Path.Combine(root, name);
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = MonotonicClock.Now + timeout;
         while (Directory.Exists(dir) && ContainerState.IsLocked(dir))
         {
-            if (DateTime.UtcNow > deadline)
+            if (MonotonicClock.Now > deadline)
             {
                 return false;
             }
