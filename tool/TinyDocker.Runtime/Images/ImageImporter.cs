@@ -86,8 +86,9 @@ public static class ImageImporter
                 throw new TinyDockerException($"`{path}` is a root filesystem tarball, one image: there is no tag or digest to choose");
             }
             using var staging = new LayerImporter(store);
+            long size = new FileInfo(full).Length; // once: the callback runs at every read
             var layer = staging.Add(() => File.OpenRead(full), expected: null, $"`{path}`",
-                bytes => progress.Layer(1, 1, Path.GetFileName(path), bytes, new FileInfo(full).Length));
+                bytes => progress.Layer(1, 1, Path.GetFileName(path), bytes, size));
             staging.Commit();
             progress.Done();
             return new ImageRecord

@@ -21,6 +21,7 @@ internal sealed partial class LayerExtractor
         {
             if (!keepDirectory)
             {
+                _resolvedDirs.Clear();
                 Directory.Delete(path, recursive: true);
                 foreach (var gone in _dirs.Keys.Where(k => k == path || k.StartsWith(path + "/", StringComparison.Ordinal)).ToList())
                 {
@@ -30,6 +31,7 @@ internal sealed partial class LayerExtractor
         }
         else if (type != 0)
         {
+            _resolvedDirs.Clear(); // a symlink a resolved directory went through may be the one removed
             File.Delete(path);
         }
         return path;
@@ -41,6 +43,20 @@ internal sealed partial class LayerExtractor
     /// root means the entry would be written outside it, and the archive is refused.
     /// </summary>
     private string ResolveDirectory(string rel, string entryName, bool create = true)
+    {
+        // Most entries sit in a directory an earlier entry already resolved: a name walked once is not
+        // walked again (an lstat per component per entry was most of an import's system calls). The
+        // cache is emptied whenever anything in the layer is removed, the only way a resolved path changes.
+        if (_resolvedDirs.TryGetValue(rel, out string? known))
+        {
+            return known;
+        }
+        string resolved = Walk(rel, entryName, create);
+        _resolvedDirs[rel] = resolved;
+        return resolved;
+    }
+
+    private string Walk(string rel, string entryName, bool create)
     {
         var pending = new Stack<string>(rel.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
         var resolved = new List<string>();
@@ -75,6 +91,7 @@ internal sealed partial class LayerExtractor
                     break;
                 case Sys.S_IFCHR when create && IsWhiteout(candidate):
                     // An entry below a name this layer deleted: the directory is made again, opaque.
+                    _resolvedDirs.Clear();
                     File.Delete(candidate);
                     Sys.MkdirIfMissing(candidate, DefaultDirMode);
                     Sys.Lsetxattr(candidate, _opaque, "y"u8);

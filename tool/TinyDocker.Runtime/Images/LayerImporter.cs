@@ -42,16 +42,21 @@ internal sealed class LayerImporter(ImageStore store) : IDisposable
                 using (var tar = new HashingStream(LayerCompression.Decompress(hashing)))
                 {
                     bool vouched = expected is not null || diffId is not null;
-                    Stream layer = vouched ? new TarTrailerStream(tar) : tar;
-                    if (_userNamespace is { } map)
+                    // Decompressed and hashed on a second thread while this one writes the files.
+                    using (var ahead = new ReadAheadStream(tar))
                     {
-                        Rootless.LayerInUserNamespace.Extract(layer, dir, map);
+                        Stream layer = vouched ? new TarTrailerStream(ahead) : ahead;
+                        if (_userNamespace is { } map)
+                        {
+                            Rootless.LayerInUserNamespace.Extract(layer, dir, map);
+                        }
+                        else
+                        {
+                            LayerExtractor.Extract(layer, dir, ExtractMode.OnHost);
+                        }
+                        ahead.Finish(); // reads to the compressed stream's own end and checksum
                     }
-                    else
-                    {
-                        LayerExtractor.Extract(layer, dir, ExtractMode.OnHost);
-                    }
-                    var uncompressed = tar.Finish(); // reads to the compressed stream's own end and checksum
+                    var uncompressed = tar.Finish();
                     if (diffId is { } d && d != uncompressed)
                     {
                         throw new TinyDockerException($"{what}: digest mismatch: the config's diff_id is {d}, the uncompressed layer is {uncompressed}");
