@@ -37,7 +37,8 @@ internal sealed class LayerImporter(ImageStore store) : IDisposable
         try
         {
             Digest actual;
-            using (var hashing = new HashingStream(open(), progress))
+            // Read in large blocks: the decompressor asks for 8 KiB at a time, a system call each unbuffered.
+            using (var hashing = new HashingStream(new BufferedStream(open(), 1 << 20), progress))
             {
                 using (var tar = new HashingStream(LayerCompression.Decompress(hashing)))
                 {
