@@ -78,6 +78,17 @@ internal static class FirstStep
     public static string[] UserNamespaceArgv(IdMap map, IReadOnlyList<string> argv)
         => [Find(Unshare), "--user", .. map.UnshareOptions(), "--", .. argv];
 
+    /// <summary>
+    /// The first step's environment: <paramref name="helper"/> with PATH the system's own. unshare
+    /// runs newuidmap and newgidmap through PATH (execvp): the caller's could name others than the
+    /// ones in /usr/bin that IdMap checked, and every directory before /usr/bin cost a failed execve
+    /// each. The init gets the same environment; it looks nothing up on its own PATH.
+    /// </summary>
+    public static List<string> Environment(IEnumerable<string> helper)
+        => [.. helper.Where(e => !e.StartsWith("PATH=", StringComparison.Ordinal)), SystemPath];
+
+    public const string SystemPath = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+
     /// <summary>The tool in /usr/bin or /bin (never a PATH lookup: PATH is the caller's to change).</summary>
     private static string Find(string tool)
         => new[] { "/usr/bin", "/bin" }.Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists)
