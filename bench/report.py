@@ -88,7 +88,7 @@ print(f"""
 These barely move with the machine's load, where the times above do: `{instructions}`
 (`tool` is the CLI, `init` the container's PID 1; the kernel's share is not in them).
 
-## Rootless beside rootful (`bench/rootless.sh`, hyperfine, same build and image)
+## Rootless beside rootful (`bench/rootless.sh`, same build and image: hyperfine wall times, then CPU per run from perf stat)
 
 {rootless}
 ## Targets

@@ -7,7 +7,7 @@ namespace TinyDocker.Runtime.Host;
 ///  supervisor                                   init (PID 1 of the container)
 ///  ----------                                   ------------------------------
 ///  unshare + posix_spawn init -----------------> prctl(PDEATHSIG)
-///  (rootless: posix_spawn setpriv+unshare,
+///  (rootless: posix_spawn unshare,
 ///   which makes the namespaces and forks init)
 ///                      <----------------------- Report "init HOSTPID" (from the host's /proc/self)
 ///                                               read spec.json
@@ -31,8 +31,9 @@ namespace TinyDocker.Runtime.Host;
 /// reaches the upper layer through /proc/INIT/fd/SCRATCHFD after the old root is gone.
 /// Both ends in the init are close-on-exec: the command inherits neither. If the supervisor
 /// dies, the parent-death signal kills the init, and with it the whole PID namespace. Rootless,
-/// the init's parent is the first step (util-linux unshare), whose own parent-death signal
-/// follows the supervisor's thread: the chain ends the same way.
+/// the init's parent is the first step (util-linux unshare), which nothing ties to the supervisor:
+/// the init sees the supervisor's death as EOF on Control, kills the namespace
+/// and exits, and the first step exits with it (Rootless/FirstStep.cs).
 /// </summary>
 public static class InitProtocol
 {

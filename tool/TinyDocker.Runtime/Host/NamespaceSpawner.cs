@@ -86,7 +86,7 @@ internal sealed class NamespaceSpawner
                 // The init's real stderr: what fds puts at 2 (-d: the log), else the tool's own.
                 int stderr = fds.Where(f => f.To == 2).Select(f => f.From).DefaultIfEmpty(2).Last();
                 fds = [.. fds.Where(f => f.To != 2), (stderr, InitProtocol.StderrFd), (errors.Write, 2)];
-                pid = Sys.Spawn(initArgv[0], initArgv, SelfExe.HelperEnvironment(), fds, out int spawnErrno);
+                pid = Sys.Spawn(initArgv[0], initArgv, FirstStep.Environment(SelfExe.HelperEnvironment()), fds, out int spawnErrno);
                 Sys.Close(errors.Write);
                 if (pid < 0)
                 {

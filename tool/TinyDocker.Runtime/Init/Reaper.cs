@@ -69,6 +69,9 @@ internal sealed class Reaper : IDisposable
             {
                 // EOF without 'X': the supervisor is gone (killed). The parent-death signal should
                 // have ended us already; this is the second line, whatever cleared that signal.
+                // Rootless it is the only line (the parent is the first step, tied to nothing):
+                // a command spawned after this read is killed by Run, as after a 'K'.
+                Interlocked.Exchange(ref _killRequested, 1);
                 Sys.Kill(-1, SIGKILL);
                 _exitAllowed.Set();
                 return;

@@ -37,6 +37,12 @@ public static class HostChecks
 
     private static string? ReadSetting(string path)
     {
+        // Most kernels have one or two of the three: a missing one is a stat, not a thrown and
+        // caught FileNotFoundException (its stack walk) on every rootless run.
+        if (!File.Exists(path))
+        {
+            return null;
+        }
         try
         {
             return File.ReadAllText(path).Trim();
