@@ -27,11 +27,14 @@ fi
 # The user cannot read a clone under a 0700 directory of root's (CI clones anywhere), nor write
 # its obj/ and TestResults/ (the adapter tests pack and build samples in the repository), and
 # opening root's directories to every user is not ours to do. So the user gets a copy of the
-# built tree of its own (git files and build output, tens of MB: a second; not the tool packages of
-# scripts/pack-tool.sh and their NativeAOT build, which no suite here uses) in a fresh directory
+# built tree of its own (git files and build output, tens of MB: a second) in a fresh directory
 # that only root writes and the user may enter. Its obj/ files name root's NuGet cache, which the
 # user cannot read either: the copy is restored again as the user (nothing is built, the tests run
-# --no-build). The work directory goes whatever happens: a suite failing, the script interrupted.
+# --no-build). Not copied: the packs' own trees (artifacts/: the tool packages of scripts/pack-tool.sh,
+# the CLI the packages bundle, eng/BundleTool.targets), whose restore names root's cache too; the
+# user's first pack restores and builds its own, since a restore inside the pack itself came too late
+# for that pack's build (it read the stale generated imports, naming root's cache: no version).
+# The work directory goes whatever happens: a suite failing, the script interrupted.
 work=$(mktemp -d /tmp/tinydocker-rootless.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT
@@ -42,7 +45,7 @@ chmod 755 "$work"
 touch "$work/started"
 started=$(date +%s)
 mkdir "$work/home" "$work/results"
-tar --exclude=./TestResults --exclude=./artifacts/pack-tool --exclude=./artifacts/feed -cf - . | tar -C "$work" --one-top-level=repo -xf -
+tar --exclude=./TestResults --exclude=./artifacts/pack-tool --exclude=./artifacts/feed --exclude=./artifacts/bundle-tool -cf - . | tar -C "$work" --one-top-level=repo -xf -
 chown -R "$user:$user" "$work/repo" "$work/home" "$work/results"
 
 # The user's NuGet caches start as hard links to root's, which the root build has just filled
