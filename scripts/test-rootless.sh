@@ -30,10 +30,7 @@ fi
 # built tree of its own (git files and build output, tens of MB: a second) in a fresh directory
 # that only root writes and the user may enter. Its obj/ files name root's NuGet cache, which the
 # user cannot read either: the copy is restored again as the user (nothing is built, the tests run
-# --no-build). Not copied: the packs' own trees (artifacts/: the tool packages of scripts/pack-tool.sh,
-# the CLI the packages bundle, eng/BundleTool.targets), whose restore names root's cache too; the
-# user's first pack restores and builds its own, since a restore inside the pack itself came too late
-# for that pack's build (it read the stale generated imports, naming root's cache: no version).
+# --no-build). Not copied: the tool packages of scripts/pack-tool.sh and their own build (artifacts/).
 # The work directory goes whatever happens: a suite failing, the script interrupted.
 work=$(mktemp -d /tmp/tinydocker-rootless.XXXXXX)
 trap 'rm -rf "$work"' EXIT

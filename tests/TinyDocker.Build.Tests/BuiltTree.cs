@@ -1,8 +1,8 @@
 namespace TinyDocker.Build.Tests;
 
 /// <summary>
-/// The tree's own build output of the CLI and its runtime (bin/ and obj/ of the configuration,
-/// without RID subdirectories, and the assets files), each file as path, size and write time. A
+/// The tree's own build output of the CLI and its runtime (bin/ of the configuration, without RID
+/// subdirectories, and the assets files), each file as path, size and write time. A
 /// pack must leave it as it was: the suites that run after it (and the rootless pass's copy of
 /// the tree) use that build.
 /// </summary>
@@ -14,7 +14,7 @@ internal static class BuiltTree
         foreach (string project in new[] { "TinyDocker.Cli", "TinyDocker.Runtime" })
         {
             string dir = Path.Combine(RepoPaths.Root, "tool", project);
-            foreach (string sub in new[] { "bin", "obj" })
+            foreach (string sub in new[] { "bin" })
             {
                 string output = Path.Combine(dir, sub, RepoPaths.Configuration, "net10.0");
                 if (Directory.Exists(output))

@@ -13,8 +13,7 @@ public sealed class PackageTests(PackagedSample sample)
     [Fact]
     public void Packing_leaves_the_trees_build_of_the_cli_its_apphost_and_assets_file_as_they_were()
     {
-        // Counter-proof, measured: a pack that built the CLI it bundles in the CLI's own bin/ and obj/
-        // added its publish list to obj/, and the tool's pointer-package pack there took the apphost.
+        // Counter-proof, measured: the tool's pointer-package pack in the tree took the apphost away.
         Assert.Contains(sample.TreeAfterPack, f => f.StartsWith($"tool/TinyDocker.Cli/bin/{RepoPaths.Configuration}/net10.0/dotnet-tinydocker ", StringComparison.Ordinal));
         Assert.Equal(sample.TreeBeforePack, sample.TreeAfterPack);
     }
