@@ -11,7 +11,13 @@ feed=$(realpath -m "${1:-artifacts/feed}")
 mkdir -p "$feed"
 project=tool/TinyDocker.Cli/TinyDocker.Cli.csproj
 rid=linux-$(uname -m | sed -e 's/x86_64/x64/' -e 's/aarch64/arm64/')
-dotnet pack "$project" -c Release -o "$feed" -nologo -clp:ErrorsOnly
-dotnet pack "$project" -c Release -o "$feed" -nologo -clp:ErrorsOnly -r "$rid"
-dotnet pack "$project" -c Release -o "$feed" -nologo -clp:ErrorsOnly -r any -p:PublishAot=false
+# The packs build, restore and publish in a tree of their own (artifacts/pack-tool: bin/, obj/,
+# publish/ per project), never in the projects' bin/ and obj/: the pointer package's build of the
+# CLI drops its apphost (a tool package runs through `dotnet`) and its restore rewrites the
+# assets file, which took tool/TinyDocker.Cli/bin/Release/net10.0/dotnet-tinydocker away from a
+# built tree that the suites run after this (the MSBuild suite's explicit-tool case, as the user).
+artifacts=(--artifacts-path artifacts/pack-tool)
+dotnet pack "$project" -c Release -o "$feed" -nologo -clp:ErrorsOnly "${artifacts[@]}"
+dotnet pack "$project" -c Release -o "$feed" -nologo -clp:ErrorsOnly "${artifacts[@]}" -r "$rid"
+dotnet pack "$project" -c Release -o "$feed" -nologo -clp:ErrorsOnly "${artifacts[@]}" -r any -p:PublishAot=false
 ls "$feed"/tinydocker*.nupkg

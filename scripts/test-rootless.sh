@@ -3,7 +3,7 @@
 # again as an ordinary user, so that every container is rootless, from the build scripts/test.sh
 # made as root. Run as root, after the build.
 #   scripts/test-rootless.sh RESULTS_DIR [FILTER]   TRX files land in RESULTS_DIR as NAME.rootless.trx
-# TINYDOCKER_ROOTLESS_PROJECTS="NAME ..." runs only those suites (default: CLI, escape, adapter). TinyDockerNativeCliPath
+# TINYDOCKER_ROOTLESS_PROJECTS="NAME ..." runs only those suites (default: CLI, escape, MSBuild, adapter). TinyDockerNativeCliPath
 # (which scripts/test.sh sets) names the NativeAOT CLI the packs bundle; without it each suite's first
 # pack compiles one as the user (minutes more). Each step's duration is printed (`test-rootless.sh: ... s`).
 set -euo pipefail
@@ -14,10 +14,7 @@ user=tdrootless
 # The user with a subuid/subgid range (a 65536-id map): the one RootlessTests use, made in one place.
 scripts/test-user.sh "$user" 3000000
 # The container suites and the packages' suites (RootFact where a test needs real root).
-# TinyDocker.Build.Tests is not in the default: in a whole CI run, after the root pass's packs,
-# its explicit-tool case found the CLI's apphost (tool/TinyDocker.Cli/bin/Release/net10.0/dotnet-tinydocker)
-# missing from the tree; it passes when run this way on a fresh build (docs/rootless.md).
-projects=(${TINYDOCKER_ROOTLESS_PROJECTS:-TinyDocker.Cli.Tests TinyDocker.Security.Tests TinyDocker.TestAdapter.Tests})
+projects=(${TINYDOCKER_ROOTLESS_PROJECTS:-TinyDocker.Cli.Tests TinyDocker.Security.Tests TinyDocker.Build.Tests TinyDocker.TestAdapter.Tests})
 # The packs of the Build and TestAdapter suites bundle the NativeAOT CLI scripts/test.sh published
 # (as root, in a 0755 directory only root writes): compiling it again as the user took longer than
 # the tests' 15-minute pack timeout on a loaded 2-core machine.
@@ -33,7 +30,8 @@ fi
 # built tree of its own (git files and build output, tens of MB: a second) in a fresh directory
 # that only root writes and the user may enter. Its obj/ files name root's NuGet cache, which the
 # user cannot read either: the copy is restored again as the user (nothing is built, the tests run
-# --no-build). The work directory goes whatever happens: a suite failing, the script interrupted.
+# --no-build). Not copied: the tool packages of scripts/pack-tool.sh and their own build (artifacts/).
+# The work directory goes whatever happens: a suite failing, the script interrupted.
 work=$(mktemp -d /tmp/tinydocker-rootless.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT
@@ -44,7 +42,7 @@ chmod 755 "$work"
 touch "$work/started"
 started=$(date +%s)
 mkdir "$work/home" "$work/results"
-tar --exclude=./TestResults -cf - . | tar -C "$work" --one-top-level=repo -xf -
+tar --exclude=./TestResults --exclude=./artifacts/pack-tool --exclude=./artifacts/feed --exclude=./artifacts/bundle-tool -cf - . | tar -C "$work" --one-top-level=repo -xf -
 chown -R "$user:$user" "$work/repo" "$work/home" "$work/results"
 
 # The user's NuGet caches start as hard links to root's, which the root build has just filled

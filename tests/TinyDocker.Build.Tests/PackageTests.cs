@@ -11,6 +11,14 @@ namespace TinyDocker.Build.Tests;
 public sealed class PackageTests(PackagedSample sample)
 {
     [Fact]
+    public void Packing_leaves_the_trees_build_of_the_cli_its_apphost_and_assets_file_as_they_were()
+    {
+        // Counter-proof, measured: the tool's pointer-package pack in the tree took the apphost away.
+        Assert.Contains(sample.TreeAfterPack, f => f.StartsWith($"tool/TinyDocker.Cli/bin/{RepoPaths.Configuration}/net10.0/dotnet-tinydocker ", StringComparison.Ordinal));
+        Assert.Equal(sample.TreeBeforePack, sample.TreeAfterPack);
+    }
+
+    [Fact]
     public void The_package_has_the_task_under_tasks_the_targets_under_build_and_the_cli_under_tools()
     {
         using var zip = ZipFile.OpenRead(sample.Package);

@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using TinyDocker.Testing;
 
@@ -34,6 +36,7 @@ public sealed class PackagedSample : IDisposable
         };
 
         // Packed from the build the tests were built with (the test project references it).
+        TreeBeforePack = BuiltTree.Snapshot();
         var pack = DotnetRun.Run(Environment, RepoPaths.Root,
             ["pack", RepoPaths.TaskProject, "-c", RepoPaths.Configuration, "--no-build", "-o", Feed, "-nologo", "-nr:false"],
             TimeSpan.FromMinutes(15)); // the pack compiles the NativeAOT CLI the package carries
@@ -41,6 +44,7 @@ public sealed class PackagedSample : IDisposable
         {
             throw new InvalidOperationException($"dotnet pack failed: {pack}");
         }
+        TreeAfterPack = BuiltTree.Snapshot();
         Package = Directory.GetFiles(Feed, "TinyDocker.Build.*.nupkg").Single();
         Version = Path.GetFileNameWithoutExtension(Package)["TinyDocker.Build.".Length..];
 
@@ -53,6 +57,27 @@ public sealed class PackagedSample : IDisposable
     public string Feed { get; }
     public string Package { get; }
     public string Version { get; }
+
+    /// <summary>The tree's build of the CLI before and after the pack (<see cref="BuiltTree"/>).</summary>
+    public IReadOnlyList<string> TreeBeforePack { get; }
+    public IReadOnlyList<string> TreeAfterPack { get; }
+
+    /// <summary>
+    /// The package's NativeAOT CLI copied to a path of this sample's own, for a test that names a
+    /// tool explicitly: never a file of the tree, which another suite's build could replace.
+    /// </summary>
+    public string CopyOfPackagedCli()
+    {
+        string cli = Path.Combine(Root, "explicit-tool", "dotnet-tinydocker");
+        if (!File.Exists(cli))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(cli)!);
+            using var zip = ZipFile.OpenRead(Package);
+            zip.Entries.Single(e => Regex.IsMatch(e.FullName, "^tools/tinydocker/linux-[a-z0-9]+/dotnet-tinydocker$")).ExtractToFile(cli);
+            File.SetUnixFileMode(cli, (UnixFileMode)0b111_101_101);
+        }
+        return cli;
+    }
 
     /// <summary>The copy of samples/msbuild.</summary>
     public string Dir { get; }

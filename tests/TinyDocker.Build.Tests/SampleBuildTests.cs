@@ -41,9 +41,8 @@ public sealed partial class SampleBuildTests(PackagedSample sample)
     {
         WriteScript("fail.sh", "echo 'Greeter.cs(5,7): error CHK002: broken greeting' >&2\nexit 3\n");
 
-        // An explicit TinyDockerPath wins over the CLI in the package: here the repository's own build (its apphost).
-        string cli = Path.Combine(RepoPaths.Root, "tool", "TinyDocker.Cli", "bin", RepoPaths.Configuration, "net10.0", "dotnet-tinydocker");
-        Assert.True(File.Exists(cli), $"{cli} is missing: build tool/TinyDocker.Cli");
+        // An explicit TinyDockerPath wins over the CLI in the package: here a copy of it at another path.
+        string cli = sample.CopyOfPackagedCli();
 
         var build = sample.Dotnet("build", sample.ChecksProject, "-t:RunInTinyContainer", "-p:TinyContainerCommand=sh fail.sh", $"-p:TinyDockerPath={cli}");
 
