@@ -82,6 +82,27 @@ public sealed class SpecWireTests
         Assert.Equal(Reference(spec), Reference(read));
     }
 
+    [Theory]
+    [InlineData("plain /usr/bin:x=y")]
+    [InlineData("echo \"quoted\" \\ back")]
+    [InlineData("\u0001\u001f\t\n\r\b\f\u007f")]
+    [InlineData("<tag> & 'it' + `tick`")]
+    [InlineData("ünï €, 日本, 😀")]
+    public void The_hand_written_escaping_is_the_serializers(string text)
+    {
+        // Byte for byte, names and values: the spec's own encoder against the serializer's default.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JsonEscaping.Encoder }))
+        {
+            w.WriteStartObject();
+            w.WriteString(text, text);
+            w.WriteEndObject();
+        }
+        string reference = JsonSerializer.Serialize(new Dictionary<string, string> { [text] = text });
+        Assert.Equal(reference, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        Assert.Equal(text, JsonSerializer.Deserialize<Dictionary<string, string>>(reference)![text]);
+    }
+
     [Fact]
     public void Fields_left_out_keep_their_defaults()
     {

@@ -105,7 +105,14 @@ public static class MountPlanner
         ops.Add(new MakeDir(spec.WorkingDir, true));
         // After every mount that shows host files (the root, the current directory, volumes), so
         // that none of them lies over a mask: the state and data roots never show in a container.
-        ops.AddRange(HiddenRoots.MaskTargets(spec, canonical ?? Interop.Sys.RealPath).Distinct().Select(p => new MaskPath(p)));
+        var masked = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var target in HiddenRoots.MaskTargets(spec, canonical ?? Interop.Sys.RealPath))
+        {
+            if (masked.Add(target))
+            {
+                ops.Add(new MaskPath(target));
+            }
+        }
         if (spec.ReadOnlyRoot)
         {
             ops.Add(new RemountReadOnly(root, false));

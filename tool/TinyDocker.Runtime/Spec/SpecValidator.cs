@@ -28,8 +28,8 @@ public static partial class SpecValidator
         ("volumes", CheckVolumes),
         ("hidden-roots", s => Mounts.HiddenRoots.Problems(s, Interop.Sys.RealPath)),
         ("tmpfs", CheckTmpfs),
-        ("copy-out", s => s.CopyOut.Where(c => !c.ContainerPath.StartsWith('/') || c.HostPath.Length == 0)
-            .Select(c => $"invalid copy-out `{c.ContainerPath}:{c.HostPath}`: expected /CONTAINER/PATH:HOST_PATH")),
+        ("copy-out", s => Each(s.CopyOut, c => !c.ContainerPath.StartsWith('/') || c.HostPath.Length == 0,
+            c => $"invalid copy-out `{c.ContainerPath}:{c.HostPath}`: expected /CONTAINER/PATH:HOST_PATH")),
         ("network", s => s.Network is NetworkModes.None or NetworkModes.Host
             || (NetworkModes.JoinedContainer(s.Network) is { } other && IsValidName(other) && other != s.Name)
             ? [] : [$"unknown network mode `{s.Network}`: use none, host or container:NAME (another container)"]),
@@ -40,7 +40,7 @@ public static partial class SpecValidator
         ("rootless-user", CheckRootlessUser),
         ("timeout", s => s.Timeout is { } t && (t <= TimeSpan.Zero || t > Durations.Max)
             ? [$"the timeout must be above 0 and at most {Durations.Format(Durations.Max)}"] : []),
-        ("capabilities", s => s.Capabilities.Where(c => !Security.Capabilities.Names.Contains(c)).Select(c => $"unknown capability `{c}`")),
+        ("capabilities", s => Each(s.Capabilities, c => !Security.Capabilities.Names.Contains(c), c => $"unknown capability `{c}`")),
         ("seccomp", s => s.Seccomp is SeccompModes.Default or SeccompModes.Unconfined ? [] : [$"unknown seccomp mode `{s.Seccomp}`: use default or unconfined"]),
         ("paths", CheckPathCharacters),
         ("stop-timeout", s => s.StopTimeout < TimeSpan.Zero || s.StopTimeout > Durations.Max
@@ -242,7 +242,21 @@ public static partial class SpecValidator
         paths.AddRange(s.Volumes.SelectMany(v => new[] { ("volume source", (string?)v.Source), ("volume target", v.Target) }));
         paths.AddRange(s.Tmpfs.Select(t => ("tmpfs target", (string?)t.Target)));
         paths.AddRange(s.CopyOut.SelectMany(c => new[] { ("copy-out path", (string?)c.ContainerPath), ("copy-out destination", c.HostPath) }));
-        return paths.Where(p => p.Path is not null && p.Path.Any(char.IsControl))
-            .Select(p => $"{p.What} `{p.Path}` contains a control character");
+        return Each(paths, p => p.Path is not null && p.Path.Any(char.IsControl), p => $"{p.What} `{p.Path}` contains a control character");
+    }
+
+    /// <summary>
+    /// One problem for each bad item. Not Where(...).Select(...): a Select over LINQ's own iterator is a
+    /// generic virtual method that NativeAOT resolves at run time, and every run validates (bench/notes.md).
+    /// </summary>
+    private static IEnumerable<string> Each<T>(IEnumerable<T> items, Func<T, bool> bad, Func<T, string> problem)
+    {
+        foreach (var item in items)
+        {
+            if (bad(item))
+            {
+                yield return problem(item);
+            }
+        }
     }
 }

@@ -16,7 +16,7 @@ namespace TinyDocker.Runtime.Spec;
 /// </summary>
 public static class SpecWire
 {
-    private static readonly JsonWriterOptions Indented = new() { Indented = true };
+    private static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = JsonEscaping.Encoder };
 
     public static byte[] ToUtf8(ContainerSpec spec)
     {

@@ -17,7 +17,7 @@ public sealed record ExitRecord(int ExitCode, DateTimeOffset Finished, bool Time
     public string ToJson()
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(160);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Spec.JsonEscaping.Encoder }))
         {
             w.WriteStartObject();
             w.WriteNumber("exitCode", ExitCode);
