@@ -91,15 +91,9 @@ public sealed class SpecWireTests
     public void The_hand_written_escaping_is_the_serializers(string text)
     {
         // Byte for byte, names and values: the spec's own encoder against the serializer's default.
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JsonEscaping.Encoder }))
-        {
-            w.WriteStartObject();
-            w.WriteString(text, text);
-            w.WriteEndObject();
-        }
+        string written = HandWrittenJson.Object(w => w.WriteString(text, text));
         string reference = JsonSerializer.Serialize(new Dictionary<string, string> { [text] = text });
-        Assert.Equal(reference, System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        Assert.Equal(reference, written);
         Assert.Equal(text, JsonSerializer.Deserialize<Dictionary<string, string>>(reference)![text]);
     }
 

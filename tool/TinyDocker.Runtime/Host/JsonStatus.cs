@@ -1,6 +1,7 @@
 // Runs in: the host tool.
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TinyDocker.Runtime.Spec;
 
 namespace TinyDocker.Runtime.Host;
 
@@ -43,9 +44,7 @@ public sealed record EndRecord(
 /// </summary>
 public static class StatusWire
 {
-    private static readonly JsonWriterOptions Options = new() { Encoder = Spec.JsonEscaping.Encoder };
-
-    public static string ToJson(StartRecord r) => Write(w =>
+    public static string ToJson(StartRecord r) => HandWrittenJson.Object(w =>
     {
         w.WriteString("name", r.Name);
         w.WriteNumber("pid", r.Pid);
@@ -58,42 +57,18 @@ public static class StatusWire
         w.WriteString("type", r.Type);
     });
 
-    public static string ToJson(EndRecord r) => Write(w =>
+    public static string ToJson(EndRecord r) => HandWrittenJson.Object(w =>
     {
         w.WriteNumber("exitCode", r.ExitCode);
-        Number(w, "signal", r.Signal);
+        HandWrittenJson.Number(w, "signal", r.Signal);
         w.WriteBoolean("timedOut", r.TimedOut);
         w.WriteBoolean("oomKilled", r.OomKilled);
         w.WriteNumber("wallTimeSeconds", r.WallTimeSeconds);
         w.WriteNumber("userCpuSeconds", r.UserCpuSeconds);
         w.WriteNumber("systemCpuSeconds", r.SystemCpuSeconds);
-        Number(w, "peakMemoryBytes", r.PeakMemoryBytes);
+        HandWrittenJson.Number(w, "peakMemoryBytes", r.PeakMemoryBytes);
         w.WriteString("type", r.Type);
     });
-
-    private static void Number(Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
-    }
-
-    private static string Write(Action<Utf8JsonWriter> fields)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer, Options))
-        {
-            w.WriteStartObject();
-            fields(w);
-            w.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
 }
 
 /// <summary>The serializer's view of the records: the reference the hand-written JSON is held to (JsonStatusTests).</summary>

@@ -16,7 +16,7 @@ namespace TinyDocker.Runtime.Spec;
 /// </summary>
 public static class SpecWire
 {
-    private static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = JsonEscaping.Encoder };
+    private static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = HandWrittenJson.Encoder };
 
     public static byte[] ToUtf8(ContainerSpec spec)
     {
@@ -119,9 +119,9 @@ public static class SpecWire
         }
         w.WriteEndArray();
         w.WriteStartObject("limits");
-        Number(w, "memoryBytes", s.Limits.MemoryBytes);
-        Number(w, "memorySwapBytes", s.Limits.MemorySwapBytes);
-        Number(w, "pidsLimit", s.Limits.PidsLimit);
+        HandWrittenJson.Number(w, "memoryBytes", s.Limits.MemoryBytes);
+        HandWrittenJson.Number(w, "memorySwapBytes", s.Limits.MemorySwapBytes);
+        HandWrittenJson.Number(w, "pidsLimit", s.Limits.PidsLimit);
         if (s.Limits.Cpus is { } cpus)
         {
             w.WriteNumber("cpus", cpus);
@@ -139,7 +139,7 @@ public static class SpecWire
         Strings(w, "capabilities", s.Capabilities);
         w.WriteString("seccomp", s.Seccomp);
         w.WriteBoolean("privileged", s.Privileged);
-        Number(w, "debugSince", s.DebugSince);
+        HandWrittenJson.Number(w, "debugSince", s.DebugSince);
         w.WriteBoolean("tty", s.Tty);
         w.WriteBoolean("interactive", s.Interactive);
         w.WriteBoolean("detached", s.Detached);
@@ -169,18 +169,6 @@ public static class SpecWire
             w.WriteStringValue(v);
         }
         w.WriteEndArray();
-    }
-
-    private static void Number(Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
     }
 
     private static void Range(Utf8JsonWriter w, string name, SubordinateRange? range)

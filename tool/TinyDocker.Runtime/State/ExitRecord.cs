@@ -14,21 +14,14 @@ public sealed record ExitRecord(int ExitCode, DateTimeOffset Finished, bool Time
     /// would build its metadata for it in the tool at each run. <see cref="Parse"/> reads it with the
     /// serializer (ExitRecordTests hold the two together).
     /// </summary>
-    public string ToJson()
+    public string ToJson() => Spec.HandWrittenJson.Object(w =>
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(160);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Spec.JsonEscaping.Encoder }))
-        {
-            w.WriteStartObject();
-            w.WriteNumber("exitCode", ExitCode);
-            w.WriteString("finished", Finished);
-            w.WriteBoolean("timedOut", TimedOut);
-            w.WriteBoolean("oomKilled", OomKilled);
-            w.WriteBoolean("ownerGone", OwnerGone);
-            w.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+        w.WriteNumber("exitCode", ExitCode);
+        w.WriteString("finished", Finished);
+        w.WriteBoolean("timedOut", TimedOut);
+        w.WriteBoolean("oomKilled", OomKilled);
+        w.WriteBoolean("ownerGone", OwnerGone);
+    }, 160);
 
     /// <summary>The first line of <paramref name="text"/> as a record; null when it holds none.</summary>
     public static ExitRecord? Parse(string? text)
