@@ -138,5 +138,39 @@ public sealed class KernelInterfaceTests(BusyboxImage image) : EscapeTestBase(im
         Host.AssertUntouched();
     }
 
+    [RootFact("the image's device node is made on the host with mknod")]
+    public void A_device_node_in_the_image_gives_no_access_with_a_read_only_root_either()
+    {
+        // --read-only remounted the root with exactly MS_RDONLY, which dropped its nodev: a node an
+        // image brings (or an image a container committed) then opened. Now only read-only is added.
+        string image = Directory.CreateTempSubdirectory("tinydocker-devnode-image-").FullName;
+        try
+        {
+            BusyboxImage.Build(image);
+            Assert.Equal(0, OnHost($"mknod '{image}/zero' c 1 5 && chmod 0666 '{image}/zero'").ExitCode);
+            const string attempt = "head -c 4 /zero | wc -c; grep ' / / ' /proc/self/mountinfo";
+            ToolResult Run(params string[] options)
+                => Tool.Run(["run", "--image", image, .. options, $"dev-{Guid.NewGuid():N}"[..16], "sh", "-c", attempt], workingDirectory: WorkDir);
+
+            foreach (var options in new[] { Array.Empty<string>(), ["--read-only"] })
+            {
+                var inside = Run(options);
+                string[] lines = inside.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                Assert.Equal("0", lines[0]);
+                Assert.Contains("/zero: Permission denied", inside.Stderr, StringComparison.Ordinal);
+                string rootOptions = lines[1].Split(' ')[5];
+                Assert.Contains("nodev", rootOptions.Split(','));
+                Assert.Equal(options.Length == 0 ? "rw" : "ro", rootOptions.Split(',')[0]);
+            }
+            // Real: privileged the root is not nodev, and the image's node reads, read-only or not.
+            Assert.Equal("4", Run("--read-only", "--privileged").Stdout.Split('\n')[0]);
+        }
+        finally
+        {
+            Directory.Delete(image, recursive: true);
+        }
+        Host.AssertUntouched();
+    }
+
     private static (string Major, string Minor) Split(string device) => (device.Split(':')[0], device.Split(':')[1]);
 }

@@ -25,9 +25,16 @@ internal static unsafe partial class Sys
     /// </summary>
     public static void SetReadOnlyRecursive(FileDescriptor mount, string shown) => SetAttributesRecursive(mount, readOnly: true, noDev: false, shown);
 
+    /// <summary>
+    /// Makes the one mount a descriptor was opened on read-only, its submounts as they are, and
+    /// every other attribute kept. A bind remount (`MS_REMOUNT|MS_BIND|MS_RDONLY`) would instead set
+    /// the mount's flags to exactly those given, dropping the root's nodev and nosuid.
+    /// </summary>
+    public static void SetReadOnly(FileDescriptor mount, string shown) => SetAttr(mount.Value, MOUNT_ATTR_RDONLY, recursive: false, "MOUNT_ATTR_RDONLY", shown);
+
     /// <summary>Read-only, nodev or both, on a mount tree a descriptor was opened on, in one call.</summary>
     public static void SetAttributesRecursive(FileDescriptor mount, bool readOnly, bool noDev, string shown)
-        => SetAttrRecursive(mount.Value, (readOnly ? MOUNT_ATTR_RDONLY : 0) | (noDev ? MOUNT_ATTR_NODEV : 0),
+        => SetAttr(mount.Value, (readOnly ? MOUNT_ATTR_RDONLY : 0) | (noDev ? MOUNT_ATTR_NODEV : 0), recursive: true,
             readOnly && noDev ? "MOUNT_ATTR_RDONLY|MOUNT_ATTR_NODEV" : readOnly ? "MOUNT_ATTR_RDONLY" : "MOUNT_ATTR_NODEV", shown);
 
     /// <summary>
@@ -44,10 +51,11 @@ internal static unsafe partial class Sys
 
     private static string ProcFd(FileDescriptor fd) => $"/proc/self/fd/{fd.Value}";
 
-    private static void SetAttrRecursive(int fd, ulong set, string what, string shown)
+    private static void SetAttr(int fd, ulong set, bool recursive, string what, string shown)
     {
         var attr = new MountAttr { AttrSet = set };
-        if (syscall_mount_setattr(SyscallTable.ForThisProcess("mount_setattr"), fd, "", AT_RECURSIVE | AT_EMPTY_PATH, &attr, (nuint)sizeof(MountAttr)) < 0)
+        uint flags = (recursive ? (uint)AT_RECURSIVE : 0) | AT_EMPTY_PATH;
+        if (syscall_mount_setattr(SyscallTable.ForThisProcess("mount_setattr"), fd, "", flags, &attr, (nuint)sizeof(MountAttr)) < 0)
         {
             throw new SyscallException($"mount_setattr({what})", shown, LastErrno);
         }

@@ -79,11 +79,14 @@ internal static class MountApplier
             case RemountReadOnly { InRoot: true } ro:
                 using (var mount = root().Open(ro.Target))
                 {
-                    Sys.MountOn(null, mount, null, (ulong)(MountFlags.Remount | MountFlags.Bind | MountFlags.ReadOnly), null, ro.Target);
+                    Sys.SetReadOnly(mount, ro.Target);
                 }
                 break;
             case RemountReadOnly ro:
-                Sys.Mount(null, ro.Target, null, (ulong)(MountFlags.Remount | MountFlags.Bind | MountFlags.ReadOnly), null);
+                using (var mount = Sys.OpenPath(ro.Target, O_PATH | O_DIRECTORY | O_CLOEXEC))
+                {
+                    Sys.SetReadOnly(mount, ro.Target);
+                }
                 break;
             case PivotRoot r:
                 Pivot(r.NewRoot);
