@@ -42,7 +42,8 @@ else:
     load_note = "not above\nthe core count: the machine was otherwise idle."
 build = commit()
 if build:
-    build = f"tinydocker commit {build}" + (" (the NativeAOT build: `TINYDOCKER_EXE`, made from it elsewhere)" if os.environ.get("TINYDOCKER_EXE") else "")
+    # With TINYDOCKER_EXE the NativeAOT build was made elsewhere, maybe from another commit.
+    build = f"tinydocker commit {build}" + (" (the framework-dependent build; the NativeAOT one was given as `TINYDOCKER_EXE`)" if os.environ.get("TINYDOCKER_EXE") else "")
 versions = [version(["bwrap", "--version"]), version(["runc", "--version"])]
 versions += [version([c, "--version"]) for c in ("crun", "podman") if installed(c)]
 versions += [version(["hyperfine", "--version"]), version(["docker", "--version"])] + ([build] if build else [])
@@ -112,7 +113,7 @@ print(f"""
 These barely move with the machine's load, where the times above do: `{instructions}`
 (`tool` is the CLI, `init` the container's PID 1; the kernel's share is not in them).
 
-## Rootless beside rootful (`bench/rootless.sh`, same build and image: hyperfine wall times, then CPU per run from perf stat)
+## Rootless beside rootful, podman rootless and bubblewrap (`bench/rootless.sh`, same build and image: hyperfine wall times, then CPU per run from perf stat)
 
 {rootless}
 ## Targets
