@@ -16,6 +16,18 @@ cleanup() {
   # podman rootless keeps a pause process (the holder of its user and mount namespaces, where its
   # storage's overlays are mounted) and a conmon per container (detached): ended by the pids
   # they wrote, never by name; the namespaces and their mounts go with the last of them.
+  # A container still running then (a run interrupted) is in the pause process's user namespace
+  # (rootless podman's containers share it, and on cgroup v1 have no cgroup): every process of
+  # that namespace goes.
+  pause=$(cat "$work/p/tmp/pause.pid" 2>/dev/null || true)
+  if [ -n "$pause" ] && [ "$(stat -c %U "/proc/$pause" 2>/dev/null)" = "$user" ]; then
+    userns=$(readlink "/proc/$pause/ns/user" || true)
+    for ns in /proc/[0-9]*/ns/user; do
+      if [ -n "$userns" ] && [ "$(readlink "$ns" 2>/dev/null)" = "$userns" ]; then
+        pid=${ns#/proc/}; kill -9 "${pid%%/*}" 2>/dev/null || true
+      fi
+    done
+  fi
   for f in $(find "$work/p" -name pause.pid -o -name conmon.pid 2>/dev/null); do
     pid=$(cat "$f")
     [ "$(stat -c %U "/proc/$pid" 2>/dev/null)" = "$user" ] && kill -9 "$pid" 2>/dev/null || true

@@ -40,9 +40,19 @@ cleanup() {
   awk -v d="$work/" 'index($2, d) == 1 {print $2}' /proc/self/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   # Their containers' cgroups are under parents of this run's own (other daemons may be running),
   # in every hierarchy (cgroup v1 has one per controller).
+  # A container still running then (a run interrupted: its conmon killed above, or the daemon) is
+  # ended through its cgroup: every process in a cgroup below those parents (one hierarchy holds
+  # them all; its PID 1 takes only SIGKILL from outside), then the empty cgroups are removed.
   # crun and runc remove their containers' own as they exit.
-  for d in /sys/fs/cgroup/{,*/}"$docker_cgroup" /sys/fs/cgroup/{,*/}"$podman_cgroup"; do
-    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+  for p in "$docker_cgroup" "$podman_cgroup"; do
+    for _ in $(seq 50); do
+      procs=$(find /sys/fs/cgroup/pids/"$p" /sys/fs/cgroup/"$p" -name cgroup.procs -exec cat {} + 2>/dev/null || true)
+      [ -z "$procs" ] && break
+      kill -9 $procs 2>/dev/null || true; sleep 0.1
+    done
+    for d in /sys/fs/cgroup/{,*/}"$p"; do
+      [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    done
   done
   rm -rf "$work"; rm -rf "$TINYDOCKER_ROOT"
 }
