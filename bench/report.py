@@ -23,8 +23,30 @@ def version(cmd):
     except Exception:
         return "?"
 
+def commit():
+    """The tinydocker commit measured, when the tree is a git checkout."""
+    try:
+        r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+        return r.stdout.strip() if r.returncode == 0 else ""
+    except OSError:
+        return ""
+
+def installed(cmd):
+    return any(os.access(os.path.join(d, cmd), os.X_OK) for d in os.environ.get("PATH", "").split(os.pathsep))
+
 true = results("true")
 load_start, load_end = (open(os.path.join(work, f)).read().split()[0] for f in ("load-start", "load-end"))
+if max(float(load_start), float(load_end)) > (os.cpu_count() or 1):
+    load_note = "above\nthe core count, other work shared the machine and every absolute time here is inflated by it."
+else:
+    load_note = "not above\nthe core count: the machine was otherwise idle."
+build = commit()
+if build:
+    # With TINYDOCKER_EXE the NativeAOT build was made elsewhere, maybe from another commit.
+    build = f"tinydocker commit {build}" + (" (the framework-dependent build; the NativeAOT one was given as `TINYDOCKER_EXE`)" if os.environ.get("TINYDOCKER_EXE") else "")
+versions = [version(["bwrap", "--version"]), version(["runc", "--version"])]
+versions += [version([c, "--version"]) for c in ("crun", "podman") if installed(c)]
+versions += [version(["hyperfine", "--version"]), version(["docker", "--version"])] + ([build] if build else [])
 instructions = open(os.path.join(work, "instructions.txt")).read().strip()
 rootless = open(os.path.join(work, "rootless.md")).read()
 cpu_true = cpu_times("true")
@@ -40,11 +62,10 @@ def verdict(ok):
 print(f"""# Benchmarks
 
 Measured by `sudo bench/run.sh` on {datetime.date.today().isoformat()}: {os.cpu_count()} cores ({cpu}),
-{mem} GiB, Linux {platform.release()}, {version(["bwrap", "--version"])}, {version(["runc", "--version"])},
-{version(["hyperfine", "--version"])}, {version(["docker", "--version"])}. Medians; every figure in a table comes from one run of the script,
+{mem} GiB, Linux {platform.release()},
+{", ".join(versions)}. Medians; every figure in a table comes from one run of the script,
 side by side, on the same busybox root filesystem. The machines are noisy: read the ratios.
-Load average (1 minute) at the start of this run {load_start}, at its end {load_end}, on {os.cpu_count()} cores: above
-the core count, other work shared the machine and every absolute time here is inflated by it.
+Load average (1 minute) at the start of this run {load_start}, at its end {load_end}, on {os.cpu_count()} cores: {load_note}
 
 ## Running /bin/true
 
@@ -57,10 +78,14 @@ tinydocker here is a full container: a tmpfs and an overlay mounted in a new mou
 new PID, UTS, IPC and network namespaces, `/proc`, `/dev` (tmpfs, devpts, shm, mqueue), `/sys`,
 `/tmp`, the current directory as a copy-on-write overlay, and `pivot_root`. bubblewrap 0.8 (Debian's)
 has no overlay support, so it is given a read-only bind of the root filesystem, `/proc`, `/dev`, a
-tmpfs `/tmp` and all namespaces; runc gets a minimal bundle with a read-only root; docker (when its
-daemon could be started: one of the script's own, no bridge) runs the same root filesystem imported
-as an image with `--network none`. CPU is the mean user and system time of the command and every
-process it waited for (hyperfine): for docker that is the client alone, the daemon's work is not in it.
+tmpfs `/tmp` and all namespaces; runc gets a minimal bundle with a read-only root, and crun the same
+bundle (entered through `nsenter` into a mount namespace of the script's own where cgroup2 is hidden:
+crun 1.8 refuses this hybrid cgroup host otherwise, see bench/README.md); docker (when its daemon
+could be started: one of the script's own, no bridge) and podman (no daemon: its own storage and
+configuration, runc as its runtime) run the same root filesystem imported as an image with
+`--network none`. CPU is the mean user and system time of the command and every process it waited
+for (hyperfine): for docker that is the client alone, the daemon's work is not in it; for podman it
+is podman's own: conmon detaches (its parent is PID 1), so conmon and the runc it starts are not in it.
 
 ## Throughput: 200 containers, 8 at a time
 
@@ -88,7 +113,7 @@ print(f"""
 These barely move with the machine's load, where the times above do: `{instructions}`
 (`tool` is the CLI, `init` the container's PID 1; the kernel's share is not in them).
 
-## Rootless beside rootful (`bench/rootless.sh`, same build and image: hyperfine wall times, then CPU per run from perf stat)
+## Rootless beside rootful, podman rootless and bubblewrap (`bench/rootless.sh`, same build and image: hyperfine wall times, then CPU per run from perf stat)
 
 {rootless}
 ## Targets

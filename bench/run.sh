@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures tinydocker beside bubblewrap, runc, unshare and docker in one run, on one busybox root
+# Measures tinydocker beside bubblewrap, runc, crun, unshare, docker and podman in one run, on one busybox root
 # filesystem, and writes docs/benchmarks.md. Run as root:   sudo bench/run.sh
 # Figures are medians from hyperfine; these machines are noisy, so compare the ratios.
 set -euo pipefail
@@ -8,7 +8,7 @@ source scripts/env.sh
 RUNS=${RUNS:-40}
 
 apt_missing=()
-for p in hyperfine bubblewrap runc busybox-static time debootstrap valgrind; do
+for p in hyperfine bubblewrap runc crun podman busybox-static time debootstrap valgrind; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || apt_missing+=("$p")
 done
 if [ ${#apt_missing[@]} -gt 0 ]; then
@@ -21,17 +21,39 @@ chmod 755 "$work"
 export TINYDOCKER_ROOT=/run/tinydocker-bench
 dockerd_pid=
 docker_cgroup=tinydocker-bench-$$
+podman_cgroup=tinydocker-bench-podman-$$
+# What podman and crun make outside the directories they are given (netavark's run directory,
+# containers/image's cache, crun's state root), removed at the end only when absent now.
+podman_made=()
+for d in /run/containers /var/lib/containers /run/crun; do [ -e "$d" ] || podman_made+=("$d"); done
 cleanup() {
   if [ -n "$dockerd_pid" ]; then kill "$dockerd_pid" 2>/dev/null; wait "$dockerd_pid" 2>/dev/null || true; fi
-  # What a daemon of our own could leave: mounts under its data root, its cgroups (empty by now).
-  awk -v d="$work/docker" 'index($2, d) == 1 {print $2}' /proc/self/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
-  # Its containers' cgroups are under a parent of this run's own (other daemons may be running),
+  # podman has no daemon: each run's conmon exits with its container; one still alive (a run
+  # interrupted) is ended by the pid it wrote, never by name.
+  for f in $(find "$work/podman" -name conmon.pid 2>/dev/null); do
+    pid=$(cat "$f"); grep -qs conmon "/proc/$pid/cmdline" && kill -9 "$pid" 2>/dev/null || true
+  done
+  for d in "${podman_made[@]}"; do rm -rf "$d"; done
+  # What a daemon of our own and podman could leave: mounts under their data roots (podman's
+  # storage binds its directory onto itself, its containers' overlays), crun's mount namespace
+  # (held by a bind of it, below); then their cgroups (empty by now).
+  awk -v d="$work/" 'index($2, d) == 1 {print $2}' /proc/self/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  # Their containers' cgroups are under parents of this run's own (other daemons may be running),
   # in every hierarchy (cgroup v1 has one per controller).
-  if [ -n "$dockerd_pid" ]; then
-    for d in /sys/fs/cgroup/"$docker_cgroup" /sys/fs/cgroup/*/"$docker_cgroup"; do
+  # A container still running then (a run interrupted: its conmon killed above, or the daemon) is
+  # ended through its cgroup: every process in a cgroup below those parents (one hierarchy holds
+  # them all; its PID 1 takes only SIGKILL from outside), then the empty cgroups are removed.
+  # crun and runc remove their containers' own as they exit.
+  for p in "$docker_cgroup" "$podman_cgroup"; do
+    for _ in $(seq 50); do
+      procs=$(find /sys/fs/cgroup/pids/"$p" /sys/fs/cgroup/"$p" -name cgroup.procs -exec cat {} + 2>/dev/null || true)
+      [ -z "$procs" ] && break
+      kill -9 $procs 2>/dev/null || true; sleep 0.1
+    done
+    for d in /sys/fs/cgroup/{,*/}"$p"; do
       [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
     done
-  fi
+  done
   rm -rf "$work"; rm -rf "$TINYDOCKER_ROOT"
 }
 trap cleanup EXIT
@@ -86,6 +108,66 @@ if command -v dockerd >/dev/null && command -v docker >/dev/null; then
   fi
 fi
 
+# podman beside docker: no daemon, its storage, run state, temporary files and configuration in
+# $work/podman (CONTAINERS_CONF and the flags: nothing under /var/lib/containers or /etc/containers
+# is read for it or written), the root filesystem imported as an image as for docker, runc as its
+# runtime and the limits it can set here (bench/README.md says why).
+podman_cmd=()
+if command -v podman >/dev/null; then
+  mkdir -p "$work/podman/networks"
+  # podman sets RLIMIT_NOFILE 1048576 by default and its own RLIMIT_NPROC to 32768 before it runs
+  # the runtime, and without CAP_SYS_RESOURCE (this VM's root has none) no limit may go above its
+  # hard one: the container gets this shell's hard RLIMIT_NOFILE and podman's own RLIMIT_NPROC.
+  nproc=$(ulimit -Hu); [ "$nproc" = unlimited ] || [ "$nproc" -gt 32768 ] && nproc=32768
+  cat > "$work/podman/containers.conf" <<EOF
+[containers]
+default_ulimits = ["nofile=$(ulimit -Hn):$(ulimit -Hn)", "nproc=$nproc:$nproc"]
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "none"
+runtime = "runc"
+[network]
+network_config_dir = "$work/podman/networks"
+EOF
+  export CONTAINERS_CONF="$work/podman/containers.conf" CONTAINERS_REGISTRIES_CONF="$work/podman/registries.conf"
+  : > "$work/podman/registries.conf"
+  podman=(podman --root "$work/podman/root" --runroot "$work/podman/run" --tmpdir "$work/podman/tmp" --storage-driver overlay)
+  # containers/image records the imported blob in /var/lib/containers/cache (skopeo's cache too):
+  # the import runs in a mount namespace where that directory is an empty tmpfs.
+  if [ -d /var/lib/containers ]; then
+    import_ns=(unshare -m --propagation private sh -c 'mount -t tmpfs tmpfs /var/lib/containers && exec "$@"' sh)
+  else
+    import_ns=()
+  fi
+  if tar -C "$small" -c . | "${import_ns[@]}" "${podman[@]}" import - bench-busybox >"$work/podman/log" 2>&1 &&
+     "${podman[@]}" run --rm --network none --cgroup-parent "/$podman_cgroup" bench-busybox /bin/true >>"$work/podman/log" 2>&1; then
+    podman_cmd=(-n "podman run --rm" "${podman[*]} run --rm --network none --cgroup-parent /$podman_cgroup bench-busybox /bin/true")
+  else
+    echo "podman: $(grep -m1 -i error "$work/podman/log" || tail -1 "$work/podman/log"); left out"
+  fi
+fi
+
+# crun beside runc on the same bundle. crun 1.8 refuses a hybrid cgroup host whose cgroup2 has a
+# controller ("cgroups in hybrid mode not supported", this VM's has hugetlb) whatever its cgroup
+# manager; runc uses the v1 hierarchies there. So crun runs in a mount namespace of this script's
+# own where an empty tmpfs covers /sys/fs/cgroup/unified: it then sees cgroup v1 alone, as runc
+# does, and makes its cgroups there. Entering it costs crun's row an nsenter (a setns and an exec).
+crun_cmd=()
+if command -v crun >/dev/null; then
+  crun_run="crun run -b $bundle bench-crun"
+  if grep -qs . /sys/fs/cgroup/unified/cgroup.controllers; then
+    mkdir "$work/crun-ns" && mount --bind "$work/crun-ns" "$work/crun-ns" && mount --make-private "$work/crun-ns"
+    touch "$work/crun-ns/mnt"
+    unshare --mount="$work/crun-ns/mnt" --propagation private mount -t tmpfs -o size=1m,mode=755 tmpfs /sys/fs/cgroup/unified
+    crun_run="nsenter --mount=$work/crun-ns/mnt $crun_run"
+  fi
+  if out=$($crun_run 2>&1); then
+    crun_cmd=(-n "crun" "$crun_run")
+  else
+    echo "crun: ${out%%$'\n'*}; left out"
+  fi
+fi
+
 bwrap_cmd="bwrap --ro-bind $small / --proc /proc --dev /dev --tmpfs /tmp --unshare-all --die-with-parent /bin/true"
 hf() { hyperfine -N --style basic --warmup 5 "$@" 2>&1 | grep -vE "^\s*$"; }
 
@@ -95,7 +177,9 @@ hf --runs "$RUNS" --export-json "$work/true.json" \
   -n "unshare -fmpuin --mount-proc" "unshare -fmpuin --mount-proc /bin/true" \
   -n "bubblewrap" "$bwrap_cmd" \
   -n "runc" "runc run -b $bundle bench-runc" \
+  "${crun_cmd[@]}" \
   "${docker_cmd[@]}" \
+  "${podman_cmd[@]}" \
   -n "tinydocker (NativeAOT)" "$AOT run --image $small bench-aot /bin/true" \
   -n "tinydocker (framework-dependent)" "$JIT run --image $small bench-jit /bin/true"
 
