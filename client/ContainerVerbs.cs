@@ -47,6 +47,18 @@ internal static class ContainerVerbs
     public static IReadOnlyList<string> Exec(string name, IReadOnlyList<string> command, string? user = null) =>
         user is { Length: > 0 } ? ["exec", "-u", user, name, "--", .. command] : ["exec", name, "--", .. command];
 
-    /// <summary>`commit NAME IMAGE[:TAG]`: its changes as a new layer, e.g. an initialised database to start each case from.</summary>
-    public static IReadOnlyList<string> Commit(string name, string image) => ["commit", name, image];
+    /// <summary>
+    /// `commit NAME IMAGE[:TAG]`: its changes as a new layer, e.g. an initialised database to start each case from;
+    /// frozen meanwhile unless <paramref name="pause"/> is false (`--pause=false`: a rootless container has no freezer).
+    /// </summary>
+    public static IReadOnlyList<string> Commit(string name, string image, bool pause = true)
+        => pause ? ["commit", name, image] : ["commit", "--pause=false", name, image];
+
+    /// <summary>
+    /// Whether the CLI this process starts (with <paramref name="cliEnvironment"/> added) runs its containers rootless,
+    /// as the CLI decides it: not run by root, or `TINYDOCKER_ROOTLESS=1`.
+    /// </summary>
+    public static bool Rootless(IReadOnlyDictionary<string, string>? cliEnvironment)
+        => !Environment.IsPrivilegedProcess
+            || (cliEnvironment is not null && cliEnvironment.TryGetValue("TINYDOCKER_ROOTLESS", out var forced) ? forced : Environment.GetEnvironmentVariable("TINYDOCKER_ROOTLESS")) == "1";
 }

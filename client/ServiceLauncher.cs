@@ -101,8 +101,12 @@ internal sealed class ServiceLauncher(CliTool tool, IReadOnlyDictionary<string, 
     public Task<CliResult> ExecAsync(string name, IReadOnlyList<string> command, string? user = null, CancellationToken cancel = default)
         => Task.Run(() => Exec(name, command, user, cancel), CancellationToken.None);
 
-    /// <summary>The service's changes as image IMAGE[:TAG], to start fresh copies from (`commit`).</summary>
-    public void Commit(string name, string image, CancellationToken cancel = default) => Checked(name, ContainerVerbs.Commit(name, image), cancel);
+    /// <summary>
+    /// The service's changes as image IMAGE[:TAG], to start fresh copies from (`commit`). Rootless it is
+    /// committed running (no cgroup freezer there): a service still writing meanwhile may be caught mid-write.
+    /// </summary>
+    public void Commit(string name, string image, CancellationToken cancel = default)
+        => Checked(name, ContainerVerbs.Commit(name, image, pause: !ContainerVerbs.Rootless(cliEnvironment)), cancel);
 
     public Task CommitAsync(string name, string image, CancellationToken cancel = default)
         => Task.Run(() => Commit(name, image, cancel), CancellationToken.None);

@@ -38,7 +38,7 @@ public sealed class ServiceTests(PackagedSample sample)
         return project;
     }
 
-    [RootFact("the build's container joins the services with --network container:NAME, which rootless is new and not yet run by this suite (docs/rootless.md)")]
+    [ContainerFact]
     public void The_sample_service_is_reached_from_the_build_container_and_from_the_host_and_removed_at_the_end()
     {
         var build = sample.Dotnet("build", Path.Combine(sample.Dir, "Sample.Services", "Sample.Services.csproj"));
@@ -53,7 +53,7 @@ public sealed class ServiceTests(PackagedSample sample)
         Assert.Empty(Machine.ProcessesWith(sample.StateRoot));
     }
 
-    [RootFact("the build's container joins the services with --network container:NAME, which rootless is new and not yet run by this suite (docs/rootless.md)")]
+    [ContainerFact]
     public void A_failing_container_brings_the_logs_of_both_services_and_the_second_joined_the_first()
     {
         string project = Variants();
@@ -99,7 +99,7 @@ public sealed class ServiceTests(PackagedSample sample)
         Assert.Empty(sample.StateEntries());
     }
 
-    [RootFact("the build's container joins the services with --network container:NAME, which rootless is new and not yet run by this suite (docs/rootless.md)")]
+    [ContainerFact]
     public void A_killed_build_leaves_no_service_process_and_prune_removes_their_records()
     {
         string marker = $"300.{Random.Shared.Next(10_000_000, 99_999_999)}";

@@ -33,7 +33,7 @@ public sealed class RootlessPlanTests
     }
 
     [Fact]
-    public void Rootless_the_hosts_root_is_a_tmpfs_with_one_overlay_per_directory_without_mounts_below()
+    public void Rootless_the_hosts_root_is_the_scratch_upper_with_one_overlay_per_directory_without_mounts_below()
     {
         var plan = Plan(Spec);
 
@@ -46,8 +46,11 @@ public sealed class RootlessPlanTests
         Assert.Contains(new BindMount("/a,b", "/a,b", true, true), plan); // an option string cannot carry the name
         Assert.Contains(new BindMount("/f", "/f", true, true), plan);
         Assert.Contains(new MakeDir("/run/tinydocker/c1/rw/root/mnt/data", false), plan); // a mount point: empty, as rootful shows it
-        Assert.Equal(new MountFs("tmpfs", "tinydocker", "/run/tinydocker/c1/rw/root", false, MountFlags.NoDev, "mode=0755"),
-            plan.OfType<MountFs>().Skip(1).First());
+        // The root is the scratch tmpfs's upper directory (where diff and --keep-upper find its writes), nodev as before.
+        Assert.Equal([new MountFs("none", "/run/tinydocker/c1/rw/upper", "/run/tinydocker/c1/rw/root", false, MountFlags.Bind, null),
+            new MountFs("none", "none", "/run/tinydocker/c1/rw/root", false, MountFlags.Remount | MountFlags.Bind | MountFlags.NoDev, null)],
+            plan.OfType<MountFs>().Skip(1).Take(2));
+        Assert.Contains(new MakeDir("/run/tinydocker/c1/rw/host/1/path/usr", false), plan); // where the layer of /usr is mounted, for diff
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class HostileResultsTests : IDisposable
         Assert.DoesNotContain("/host-root/", changes);
     }
 
-    [RootFact("the upper layer of a rootless host-root container is its root's own tmpfs, not the per-directory uppers that hold the writes (docs/rootless.md); its whiteouts are device nodes a user namespace cannot make")]
+    [ContainerFact]
     public void The_upper_layer_is_archived_with_links_as_links_and_whiteouts_as_deletions_and_removed_from_the_host_after()
     {
         var run = Run("""

@@ -8,7 +8,7 @@ namespace TinyDocker.TestAdapter.Tests;
 /// </summary>
 public sealed class ServicesEndToEndTests(PackedServicesSample sample) : IClassFixture<PackedServicesSample>
 {
-    [RootFact("cases join their services with --network container:NAME, which rootless is new and not yet run by this suite (docs/rootless.md)")]
+    [ContainerFact]
     public void Cases_reach_a_run_service_and_fresh_snapshot_services_a_broken_service_fails_its_case_with_its_log_and_nothing_is_left()
     {
         string dir = sample.EnsureBuilt();
@@ -64,7 +64,7 @@ public sealed class ServicesEndToEndTests(PackedServicesSample sample) : IClassF
         Assert.Contains("error TINYDOCKER106: TinyContainerTest `tests/redis-ping.sh` names service `nope`, which is not a TinyContainerService (declared: redis, kv, broken).", build.Stdout);
     }
 
-    [RootFact("cases join their services with --network container:NAME, which rootless is new and not yet run by this suite (docs/rootless.md)")]
+    [ContainerFact]
     public void Under_Microsoft_Testing_Platform_the_same_services_serve_the_generated_MSTest_cases()
     {
         string built = sample.EnsureBuilt();

@@ -91,7 +91,7 @@ public static class ContainerRunner
             resultsLost = !ResultCopier.CopyOut(container.InitPid, spec.CopyOut, containerWritten, messages);
             if (spec.KeepUpperDir is { } keep && container.ScratchDir is { } scratch)
             {
-                resultsLost |= !UpperLayer.Save(scratch, keep, containerWritten, messages);
+                resultsLost |= !UpperLayer.Save(scratch, keep, containerWritten, messages, UpperLayer.IsSplit(spec));
             }
         }
         PhaseTrace.Mark(Side, "results copied");

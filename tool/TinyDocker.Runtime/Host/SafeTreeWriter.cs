@@ -53,7 +53,7 @@ internal sealed class SafeTreeWriter(uint uid, uint gid, bool keepWhiteouts, Cop
                     CopyFile(source, destDir, name, shown, mode);
                     break;
                 case Chr when keepWhiteouts && rdev == 0:
-                    Place(destDir, name, shown, (dir, tmp) => Sys.TryMknodat(dir, tmp, Chr | 0x180, 0), descriptor: false);
+                    Whiteout(destDir, name, shown);
                     break;
                 default:
                     return; // a device node, FIFO or socket: never reproduced on the host
@@ -64,6 +64,10 @@ internal sealed class SafeTreeWriter(uint uid, uint gid, bool keepWhiteouts, Cop
             problems.Add(shown, e.Message);
         }
     }
+
+    /// <summary>An overlay whiteout (a 0/0 character device, 0600) at <paramref name="name"/>: a deletion the container made where no upper recorded one.</summary>
+    public void Whiteout(FileDescriptor destDir, byte[] name, string shown)
+        => Place(destDir, name, shown, (dir, tmp) => Sys.TryMknodat(dir, tmp, Chr | 0x180, 0), descriptor: false);
 
     private void CopyChild(FileDescriptor sourceDir, byte[] name, FileDescriptor destDir, string shown)
     {

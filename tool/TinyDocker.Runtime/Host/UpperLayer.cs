@@ -20,7 +20,12 @@ public static class UpperLayer
     /// Copies the upper layers, whiteouts included, to <paramref name="destination"/> (root/ and
     /// shared/) with the one safe writer; false when something was not copied (each loss named).
     /// </summary>
-    public static bool Save(string scratch, string destination, IReadOnlyList<string> containerWritten, TextWriter stderr)
+    /// <remarks>
+    /// A rootless container of the host's root has no one upper: its writes are gathered from the
+    /// root and the per-directory overlays into root/ as one upper would hold them
+    /// (<paramref name="split"/>, see <see cref="SplitRootChanges"/>).
+    /// </remarks>
+    public static bool Save(string scratch, string destination, IReadOnlyList<string> containerWritten, TextWriter stderr, bool split = false)
     {
         var problems = new CopyProblems(stderr, "keep-upper");
         try
@@ -36,9 +41,18 @@ public static class UpperLayer
                 {
                     int fd = Sys.TryOpenat2(layers.Value, Encoding.ASCII.GetBytes(upper), O_PATH | O_NOFOLLOW | O_DIRECTORY,
                         Sys.ResolveBeneath | Sys.ResolveNoSymlinks);
-                    if (fd >= 0)
+                    if (fd < 0)
                     {
-                        using var source = new FileDescriptor(fd);
+                        continue;
+                    }
+                    using var source = new FileDescriptor(fd);
+                    if (split && upper == "upper")
+                    {
+                        using var root = SafeTreeWriter.OpenOrMakeDirectory(dir, Encoding.ASCII.GetBytes(saved), $"{destination}/{saved}", HostDestination.ParentMode);
+                        SplitRootChanges.Visit(layers, new SplitRootSaver(writer, root, $"{destination}/{saved}"));
+                    }
+                    else
+                    {
                         writer.Copy(source, dir, Encoding.ASCII.GetBytes(saved), $"{destination}/{saved}");
                     }
                 }
@@ -57,8 +71,25 @@ public static class UpperLayer
     {
         var changes = new List<Change>();
         using var layers = Sys.OpenPath(scratch, O_PATH | O_DIRECTORY);
-        using (var upper = OpenLayer(layers, "upper"))
+        if (IsSplit(spec))
         {
+            SplitRootChanges.Visit(layers, new SplitRootDiff(changes));
+            // A directory of the split root holding a change is changed, as its copy up in one upper would show it.
+            var listed = changes.Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
+            foreach (var path in listed.ToList())
+            {
+                for (int slash = path.LastIndexOf('/'); slash > 0; slash = path.LastIndexOf('/', slash - 1))
+                {
+                    if (listed.Add(path[..slash]))
+                    {
+                        changes.Add(new Change('C', path[..slash]));
+                    }
+                }
+            }
+        }
+        else
+        {
+            using var upper = OpenLayer(layers, "upper");
             if (upper is not null)
             {
                 Walk(upper, "/", p => spec.Layers.Any(layer => Path.Exists(Join(layer, p))), changes);
@@ -82,6 +113,9 @@ public static class UpperLayer
         return changes.Where(c => !madeForMount(c)).OrderBy(c => c.Path, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>Whether the container's root is the host's, split into one overlay per directory (rootless).</summary>
+    public static bool IsSplit(ContainerSpec spec) => spec.Rootless && spec.HostRootImage;
+
     private static FileDescriptor? OpenLayer(FileDescriptor layers, string name)
     {
         int fd = Sys.TryOpenat2(layers.Value, Encoding.ASCII.GetBytes(name), O_RDONLY | O_DIRECTORY | O_NOFOLLOW, Beneath);
@@ -89,7 +123,7 @@ public static class UpperLayer
     }
 
     /// <summary>Walks an upper layer by descriptor, never following a link the container made (names shown lossily).</summary>
-    private static void Walk(FileDescriptor dir, string containerDir, Func<string, bool> inLower, List<Change> changes)
+    internal static void Walk(FileDescriptor dir, string containerDir, Func<string, bool> inLower, List<Change> changes)
     {
         foreach (var name in Sys.ReadDirectory(dir, containerDir))
         {

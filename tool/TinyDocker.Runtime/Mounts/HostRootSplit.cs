@@ -12,11 +12,17 @@ namespace TinyDocker.Runtime.Mounts;
 /// empty, as it is in rootful's `lowerdir=/` (only the root filesystem is in that image); one with
 /// a mount point somewhere below is split the same way, one level down; links are made again,
 /// files (rare at these levels) bound read-only; a directory the caller cannot list stays empty.
-/// See docs/rootless.md.
+/// The root is the scratch tmpfs's own `upper` directory, bound (a new tmpfs there would hide its
+/// writes from `diff` and `--keep-upper`, which reach only the scratch tmpfs), and each overlay's
+/// layer directory records where it is mounted as a chain of empty directories below `path/`
+/// (`host/1/path/etc`), which those read back (<see cref="LayerPath"/>). See docs/rootless.md.
 /// </summary>
 public static class HostRootSplit
 {
     private const int MaxDepth = 8;
+
+    /// <summary>The directory of a layer (`host/N/`) below which the chain of its mount point's names is made.</summary>
+    public const string LayerPath = "path";
 
     /// <summary>The operations that build the host's root at <paramref name="root"/> (a new tmpfs).</summary>
     /// <param name="mountPoints">Every mount point of the host but "/" (from /proc/self/mountinfo).</param>
@@ -24,7 +30,11 @@ public static class HostRootSplit
     public static IReadOnlyList<MountOp> Plan(string root, string rw, MountFlags flags, IReadOnlySet<string> mountPoints,
         Func<string, IEnumerable<HostEntry>> entries)
     {
-        var ops = new List<MountOp> { new MountFs("tmpfs", "tinydocker", root, false, flags, "mode=0755") };
+        var ops = new List<MountOp> { new MountFs("none", $"{rw}/upper", root, false, MountFlags.Bind, null) };
+        if (flags != MountFlags.None)
+        {
+            ops.Add(new MountFs("none", "none", root, false, MountFlags.Remount | MountFlags.Bind | flags, null));
+        }
         int n = 0;
         Split("/", 0);
         return ops;
@@ -66,6 +76,7 @@ public static class HostRootSplit
                         string layer = $"{rw}/host/{n++}";
                         ops.Add(new MakeDir($"{layer}/upper", false));
                         ops.Add(new MakeDir($"{layer}/work", false));
+                        ops.Add(new MakeDir($"{layer}/{LayerPath}{path}", false));
                         ops.Add(new MakeDir(target, false));
                         ops.Add(new MountFs("overlay", "overlay", target, false, flags, MountPlanner.OverlayData([path], $"{layer}/upper", $"{layer}/work")));
                         break;
