@@ -21,7 +21,7 @@ namespace TinyDocker.Runtime.Host;
 /// </summary>
 internal sealed class SafeTreeWriter(uint uid, uint gid, bool keepWhiteouts, CopyProblems problems)
 {
-    private const ulong Beneath = Sys.ResolveBeneath | Sys.ResolveNoSymlinks | Sys.ResolveNoMagicLinks;
+    private const ulong Beneath = Sys.ResolveConfined;
     private const uint PermissionBits = 0x1FF; // rwxrwxrwx: setuid, setgid and sticky are dropped
     private const uint TypeMask = 0xF000, Dir = 0x4000, Reg = 0x8000, Lnk = 0xA000, Chr = 0x2000;
 

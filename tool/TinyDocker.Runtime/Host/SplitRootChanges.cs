@@ -18,7 +18,7 @@ namespace TinyDocker.Runtime.Host;
 /// </summary>
 internal static class SplitRootChanges
 {
-    private const ulong Beneath = Sys.ResolveBeneath | Sys.ResolveNoSymlinks | Sys.ResolveNoMagicLinks;
+    private const ulong Beneath = Sys.ResolveConfined;
     private const int MaxPathDepth = 16;
 
     /// <summary>A path in the container, as the names (bytes) that make it.</summary>

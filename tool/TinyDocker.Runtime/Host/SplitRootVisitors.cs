@@ -9,7 +9,7 @@ namespace TinyDocker.Runtime.Host;
 /// <summary>`diff` of a split host root: the lines rootful's one upper would give.</summary>
 internal sealed class SplitRootDiff(List<UpperLayer.Change> changes) : SplitRootChanges.IVisitor
 {
-    private const ulong Beneath = Sys.ResolveBeneath | Sys.ResolveNoSymlinks | Sys.ResolveNoMagicLinks;
+    private const ulong Beneath = Sys.ResolveConfined;
 
     public void Changed(FileDescriptor dir, byte[] name, ContainerPath path, bool existed)
     {
@@ -43,7 +43,7 @@ internal sealed class SplitRootDiff(List<UpperLayer.Change> changes) : SplitRoot
 /// <summary>`--keep-upper` of a split host root: root/ laid out as rootful's one upper, with the one safe writer.</summary>
 internal sealed class SplitRootSaver(SafeTreeWriter writer, FileDescriptor root, string shownRoot) : SplitRootChanges.IVisitor
 {
-    private const ulong Beneath = Sys.ResolveBeneath | Sys.ResolveNoSymlinks | Sys.ResolveNoMagicLinks;
+    private const ulong Beneath = Sys.ResolveConfined;
 
     public void Changed(FileDescriptor dir, byte[] name, ContainerPath path, bool existed)
     {

@@ -11,7 +11,7 @@ namespace TinyDocker.Runtime.Host;
 /// <summary>A container's writes, as its overlay upper layers hold them: `diff` and `--keep-upper`.</summary>
 public static class UpperLayer
 {
-    private const ulong Beneath = Sys.ResolveBeneath | Sys.ResolveNoSymlinks | Sys.ResolveNoMagicLinks;
+    private const ulong Beneath = Sys.ResolveConfined;
 
     /// <summary>One changed path: A added, C changed, D deleted (as `docker diff`).</summary>
     public sealed record Change(char Kind, string Path);

@@ -13,6 +13,9 @@ internal static unsafe partial class Sys
     /// <summary>openat2's RESOLVE_* flags.</summary>
     public const ulong ResolveNoMagicLinks = 0x02, ResolveNoSymlinks = 0x04, ResolveBeneath = 0x08, ResolveInRoot = 0x10;
 
+    /// <summary>A lookup that stays beneath its directory and follows no link of any kind: for trees a container wrote.</summary>
+    public const ulong ResolveConfined = ResolveBeneath | ResolveNoSymlinks | ResolveNoMagicLinks;
+
     public const int AT_REMOVEDIR = 0x200;
     private static readonly long SYS_openat2 = SyscallTable.ForThisProcess("openat2");
 
