@@ -185,5 +185,19 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
         Assert.Empty(_tool.StateEntries());
     }
 
+    [ContainerFact]
+    public void A_run_leaves_no_diagnostic_socket_of_its_init_in_the_hosts_tmp()
+    {
+        // A JIT-compiled init (the framework-dependent build) opened the runtime's diagnostic socket,
+        // named for its pid, 1, in the host's /tmp, and removed it after pivot_root, from its own /tmp.
+        // No other process on a host is a .NET PID 1 (NativeAOT opens no such socket at all).
+        var since = DateTime.UtcNow.AddSeconds(-1);
+        var r = _tool.Run("run", "--image", _image.Dir, "diag", "true");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Empty(new DirectoryInfo("/tmp").EnumerateFileSystemInfos("dotnet-diagnostic-1-*")
+            .Where(f => f.LastWriteTimeUtc >= since).Select(f => f.FullName));
+    }
+
     public void Dispose() => _tool.Dispose();
 }
