@@ -42,6 +42,9 @@ public sealed class DefaultsTests(BusyboxImage image) : EscapeTestBase(image)
             ? ((1UL << (int.Parse(File.ReadAllText("/proc/sys/kernel/cap_last_cap"), System.Globalization.CultureInfo.InvariantCulture) + 1)) - 1).ToString("x16", System.Globalization.CultureInfo.InvariantCulture)
             : Fields(OnHost(Status))["CapBnd"];
         Assert.Equal(all, privileged["CapBnd"]);
+        // Nothing inherited (rootless, the first step's --keep-caps made the init's so; the init drops them).
+        Assert.Equal("0000000000000000", privileged["CapInh"]);
+        Assert.Equal("0000000000000000", privileged["CapAmb"]);
     }
 
     [ContainerFact]

@@ -13,8 +13,9 @@ namespace TinyDocker.Runtime.Host;
 /// It must outlive the init: the init's parent-death signal fires when this thread ends.
 /// The cgroup namespace is left to the init, which unshares it once it is in its cgroup.
 /// Rootless, the thread unshares nothing: it spawns the first step (Rootless/FirstStep.cs), which
-/// makes the user namespace and the others inside it and forks the init; the pid this class
-/// knows and waits for is then the first step's, and the init reports its own.
+/// makes the user namespace and the others inside it and forks the init, and maps the user
+/// namespace's ids while the init starts; the pid this class knows and waits for is then the
+/// first step's, and the init reports its own.
 /// </summary>
 internal sealed class NamespaceSpawner
 {
@@ -79,7 +80,7 @@ internal sealed class NamespaceSpawner
             if (userNamespace is not null)
             {
                 initArgv = joinNetwork is null
-                    ? FirstStep.RunArgv(userNamespace, (flags & CLONE_NEWNET) != 0, initArgv)
+                    ? FirstStep.RunArgv((flags & CLONE_NEWNET) != 0, initArgv)
                     : FirstStep.JoinArgv(joinNetwork.InitPid, initArgv);
                 var errors = Sys.Pipe();
                 _firstStepErrors = errors.Read;
@@ -91,6 +92,10 @@ internal sealed class NamespaceSpawner
                 if (pid < 0)
                 {
                     throw new SyscallException("posix_spawn", initArgv[0], spawnErrno);
+                }
+                if (joinNetwork is null)
+                {
+                    MapIds(userNamespace, pid);
                 }
                 goto spawned;
             }
@@ -118,6 +123,25 @@ internal sealed class NamespaceSpawner
         _started.Set();
         Sys.Wait(pid, out _status, out _usage);
         _exited.Set();
+    }
+
+    /// <summary>
+    /// Rootless: the ids of the user namespace the first step made, before the supervisor's go. When
+    /// they cannot be written the first step is killed (its init with it: `--kill-child`) and reaped here.
+    /// </summary>
+    private void MapIds(IdMap map, int firstStep)
+    {
+        try
+        {
+            MapWriter.Write(map, firstStep);
+        }
+        catch
+        {
+            Sys.Kill(firstStep, SIGKILL);
+            Sys.Wait(firstStep, out _status, out _usage);
+            _exited.Set();
+            throw;
+        }
     }
 
     /// <summary>Rootless: what the first step wrote to its stderr (read once it has exited); empty otherwise.</summary>

@@ -36,6 +36,13 @@ public static class ContainerInit
             if (spec.Rootless)
             {
                 Sys.MoveDescriptor(InitProtocol.StderrFd, 2); // the real stderr (Host/InitProtocol.cs)
+                // The first step's --keep-caps carried this process's capabilities through its exec as
+                // inheritable and ambient ones (Rootless/MapWriter.cs): from here on they are only what
+                // an exec as root gives, so nothing this process starts inherits them (--privileged
+                // skips the command's own confinement).
+                Sys.ClearAmbientCapabilities();
+                var (effective, permitted, _) = Sys.GetThreadCapabilities();
+                Sys.SetThreadCapabilities(effective, permitted, 0);
             }
             if (spec.DebugSince is { } since)
             {

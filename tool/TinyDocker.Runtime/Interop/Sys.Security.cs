@@ -53,6 +53,18 @@ internal static unsafe partial class Sys
         }
     }
 
+    /// <summary>capget(2) of the calling thread: effective, permitted and inheritable as 64-bit masks.</summary>
+    public static (ulong Effective, ulong Permitted, ulong Inheritable) GetThreadCapabilities()
+    {
+        uint* header = stackalloc uint[2] { LINUX_CAPABILITY_VERSION_3, 0 };
+        uint* data = stackalloc uint[6];
+        if (syscall3(SyscallTable.ForThisProcess("capget"), (nuint)header, (nuint)data, 0) < 0)
+        {
+            throw new SyscallException("capget", null, LastErrno);
+        }
+        return (data[0] | (ulong)data[3] << 32, data[1] | (ulong)data[4] << 32, data[2] | (ulong)data[5] << 32);
+    }
+
     /// <summary>capset(2) on the calling thread: effective, permitted and inheritable as 64-bit masks.</summary>
     public static void SetThreadCapabilities(ulong effective, ulong permitted, ulong inheritable)
     {

@@ -96,6 +96,8 @@ internal static unsafe partial class Sys
 
     public static void Umask(uint mask) => umask((mode_t)mask);
 
+    public static void SleepMicroseconds(uint microseconds) => usleep(microseconds);
+
     public static int GetPid() => getpid();
 
     public static int GetParentPid() => getppid();

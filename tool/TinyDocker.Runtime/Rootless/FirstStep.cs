@@ -5,14 +5,13 @@ namespace TinyDocker.Runtime.Rootless;
 /// A rootless container's way in. A .NET process is multi-threaded before Main, and the kernel
 /// lets only a single-threaded process unshare or join a user namespace (EINVAL otherwise), so
 /// the first step is util-linux's `unshare` (an essential package on Debian, Ubuntu and Fedora):
-/// a single-threaded C program that makes the user namespace, writes its maps (through
-/// newuidmap/newgidmap for a range), makes every other namespace inside it, forks the init as PID 1
-/// and waits for it. `--kill-child` ties the init to it. Exec joins the same way with `nsenter`.
+/// a single-threaded C program that makes the user namespace and every other namespace inside it,
+/// forks the init as PID 1 and waits for it; the tool maps the ids meanwhile (Rootless/MapWriter.cs). `--kill-child` ties the init to it. Exec joins the same way with `nsenter`.
 /// <para>
 /// Nothing ties the first step itself to the tool (a `setpriv --pdeathsig KILL` before it did:
 /// one exec more, 1.5 ms of CPU per run, bench/notes.md): the tool's death is seen through its
 /// pipes instead, which no other process holds (close-on-exec in the tool). Before the init
-/// exists, the first step maps the ids and forks the init as ever; the init's reports go nowhere
+/// exists, the first step forks the init as ever, its ids unmapped; the init's reports go nowhere
 /// and it reads EOF on the control pipe: before its go it exits, after it it kills every process
 /// of the namespace, including a command it spawns after that read (Init/Reaper.cs), and exits.
 /// The first step, whose only child is the init, exits with it. A
@@ -24,12 +23,13 @@ internal static class FirstStep
 {
     public const string Unshare = "unshare", Nsenter = "nsenter";
 
-    /// <summary>The argv that starts <paramref name="initArgv"/> as PID 1 of new namespaces inside a new user namespace.</summary>
-    public static string[] RunArgv(IdMap map, bool newNetwork, IReadOnlyList<string> initArgv)
+    /// <summary>
+    /// The argv that starts <paramref name="initArgv"/> as PID 1 of new namespaces inside a new user
+    /// namespace, whose ids the tool maps while the init starts (Rootless/MapWriter.cs says why).
+    /// </summary>
+    public static string[] RunArgv(bool newNetwork, IReadOnlyList<string> initArgv)
     {
-        var argv = new List<string> { Find(Unshare) };
-        argv.AddRange(map.UnshareOptions());
-        argv.AddRange(["--mount", "--uts", "--ipc", "--pid"]);
+        var argv = new List<string> { Find(Unshare), "--user", "--keep-caps", "--mount", "--uts", "--ipc", "--pid" };
         if (newNetwork)
         {
             argv.Add("--net");

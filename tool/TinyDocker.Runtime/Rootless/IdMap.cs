@@ -9,7 +9,7 @@ namespace TinyDocker.Runtime.Rootless;
 /// </summary>
 public sealed record IdMap(uint Uid, uint Gid, SubordinateRange? Users, SubordinateRange? Groups)
 {
-    private const string NewUidMap = "/usr/bin/newuidmap", NewGidMap = "/usr/bin/newgidmap";
+    internal const string NewUidMap = "/usr/bin/newuidmap", NewGidMap = "/usr/bin/newgidmap";
 
     /// <summary>True when ids other than root exist inside the namespace.</summary>
     public bool IsFull => Users is not null && Groups is not null;
