@@ -1,5 +1,5 @@
 """Turns the hyperfine JSON files of bench/run.sh into docs/benchmarks.md (stdout)."""
-import datetime, json, os, platform, statistics, subprocess, sys
+import datetime, json, os, platform, re, statistics, subprocess, sys
 
 work, rss_aot, rss_jit = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 
@@ -59,6 +59,28 @@ trace = open(os.path.join(work, "trace.txt")).read().rstrip()
 def verdict(ok):
     return "met" if ok else "**missed**"
 
+def rootless_ratios(text):
+    """From bench/rootless.sh's tables: the ordinary user's wall time over rootful's (hyperfine
+    means) and its CPU ratios to rootful, one per perf stat round; None without both rows."""
+    means = {m[1]: float(m[2]) for m in re.finditer(r"^\| `([^`]+)` \| ([\d.]+) ±", text, re.M)}
+    user = next((n for n in means if n.startswith("rootless (user")), None)
+    header = next((l for l in text.splitlines() if l.startswith("| round |")), None)
+    if "rootful" not in means or user is None or header is None:
+        return None
+    names = [c.strip() for c in header.strip().strip("|").split("|")][1:-1]
+    column = names.index(user) - 1  # the ratios leave rootful out
+    rounds = [l for l in text.splitlines() if re.match(r"^\| \d+ \|", l)]
+    cpu = [float(l.strip().strip("|").split("|")[-1].split()[column].rstrip("x")) for l in rounds]
+    return means[user] / means["rootful"], cpu
+
+rootless_wall, rootless_cpu = rootless_ratios(rootless) or (None, [])
+if rootless_wall is None:
+    rootless_reading, rootless_target = "", ""
+else:
+    rootless_reading = (f"\nThe ordinary user's run is {rootless_wall:.2f}x rootful's wall time (the means above) and "
+                        f"{min(rootless_cpu):.2f} to {max(rootless_cpu):.2f}x its CPU (the rounds).\n")
+    rootless_target = f"| rootless `run /bin/true` at most 1.2x rootful's | {rootless_wall:.2f}x | {verdict(rootless_wall <= 1.2)} |\n"
+
 print(f"""# Benchmarks
 
 Measured by `sudo bench/run.sh` on {datetime.date.today().isoformat()}: {os.cpu_count()} cores ({cpu}),
@@ -115,7 +137,7 @@ These barely move with the machine's load, where the times above do: `{instructi
 
 ## Rootless beside rootful, podman rootless and bubblewrap (`bench/rootless.sh`, same build and image: hyperfine wall times, then CPU per run from perf stat)
 
-{rootless}
+{rootless}{rootless_reading}
 ## Targets
 
 | target | figure | |
@@ -126,7 +148,7 @@ These barely move with the machine's load, where the times above do: `{instructi
 | throughput at least bubblewrap's | {tput['bubblewrap'] / tput['tinydocker (NativeAOT)']:.2f}x bubblewrap's | {verdict(tput['tinydocker (NativeAOT)'] <= tput['bubblewrap'])} |
 | I/O at most 1.10x the host | {io['in a container'] / io['on the host']:.2f}x | {verdict(io['in a container'] <= 1.10 * io['on the host'])} |
 | peak RSS at most 25 MB | {rss_aot / 1024:.1f} MB | {verdict(rss_aot / 1024 <= 25)} |
-
+{rootless_target}
 ## Where the time goes
 
 One NativeAOT run with `--debug` (milliseconds since the tool's `Main` began; process start-up
