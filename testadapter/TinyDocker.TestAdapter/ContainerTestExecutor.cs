@@ -98,7 +98,7 @@ public sealed class ContainerTestExecutor : ITestExecutor
         AppDomain.CurrentDomain.ProcessExit += onExit;
         try
         {
-            string resultsRoot = ResultsRoot(runContext);
+            string resultsRoot = ResultsRoot(runContext, cases[0].Test.Source);
             handle.SendMessage(TestMessageLevel.Informational, $"tinydocker: running {cases.Count} container cases, up to {settings.MaxParallel} at once; results in {resultsRoot}");
             using var services = new CaseServices(settings.StateRoot is { } root ? new Dictionary<string, string> { ["TINYDOCKER_ROOT"] = root } : null);
             RunAll(cases, settings, resultsRoot, live, services, handle).GetAwaiter().GetResult();
@@ -176,11 +176,21 @@ public sealed class ContainerTestExecutor : ITestExecutor
         return CliTool.For(path, preferNative: overridePath is null);
     }
 
-    /// <summary>Copied-out files go under the run's results directory (beside the TRX), else under the temp directory.</summary>
-    private static string ResultsRoot(IRunContext? runContext)
+    /// <summary>
+    /// Copied-out files go under the run's results directory (beside the TRX); without one, under
+    /// TestResults beside the test assembly, as the hosted cases do (ContainerCases/HostedCases.cs).
+    /// Never under a fixed name in the shared /tmp: another user could make /tmp/tinydocker first, or
+    /// a link by that name, and so receive what the cases copy out. A directory whose path holds `:`
+    /// cannot be a --copy-out destination: then a fresh private one (mkdtemp, mode 0700).
+    /// </summary>
+    private static string ResultsRoot(IRunContext? runContext, string source)
     {
         string? runDir = runContext?.TestRunDirectory;
-        string baseDir = runDir is { Length: > 0 } && !runDir.Contains(':', StringComparison.Ordinal) ? runDir : Path.GetTempPath();
+        string baseDir = runDir is { Length: > 0 } ? runDir : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(source))!, "TestResults");
+        if (baseDir.Contains(':', StringComparison.Ordinal))
+        {
+            baseDir = Directory.CreateTempSubdirectory("tinydocker-results-").FullName;
+        }
         return Path.Combine(baseDir, "tinydocker", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6]);
     }
 

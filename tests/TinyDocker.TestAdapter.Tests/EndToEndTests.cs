@@ -258,6 +258,50 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         Assert.Empty(_sample.Tool.StateEntries());
     }
 
+    [ContainerFact]
+    public void Without_a_run_directory_results_go_beside_the_test_assembly_never_through_a_shared_name_in_tmp()
+    {
+        string dir = _sample.EnsureBuilt();
+        string output = Path.Combine(dir, "bin", "Debug", "net10.0");
+        var tests = TestCases.Read([Path.Combine(output, "SampleContainerTests.dll")]).Select(c => c.Test).Where(t => t.FullyQualifiedName == Pass).ToList();
+        // Another user's trap, laid for real when the name is free: /tmp/tinydocker made first, as a
+        // link to a directory that user reads (the adapter once fell back to that name).
+        string shared = Path.Combine(Path.GetTempPath(), "tinydocker");
+        string trap = Directory.CreateDirectory(Path.Combine(_sample.Root, "trap")).FullName;
+        bool laid = false;
+        if (!Path.Exists(shared))
+        {
+            try
+            {
+                File.CreateSymbolicLink(shared, trap);
+                laid = true;
+            }
+            catch (IOException)
+            {
+                // Made by someone else meanwhile: only where the results went is checked.
+            }
+        }
+        try
+        {
+            var handle = new RecordingFrameworkHandle();
+            new ContainerTestExecutor().RunTests(tests, new RunContext(
+                $"<RunSettings><TinyDocker><StateRoot>{_sample.Tool.StateRoot}</StateRoot></TinyDocker></RunSettings>", null), handle);
+
+            Assert.Equal(TestOutcome.Passed, Assert.Single(handle.Results).Outcome);
+            string root = Path.Combine(output, "TestResults", "tinydocker");
+            Assert.Contains(handle.Messages, m => m.Message.Contains($"results in {root}/", StringComparison.Ordinal));
+            Assert.Single(Directory.GetFiles(root, "report.txt", SearchOption.AllDirectories));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(trap));
+        }
+        finally
+        {
+            if (laid)
+            {
+                File.Delete(shared);
+            }
+        }
+    }
+
     private static bool ScriptRunning(string script)
         => Machine.ProcessesWith(script).Any(pid => File.ReadAllText($"/proc/{pid}/cmdline").StartsWith("/bin/sh\0", StringComparison.Ordinal));
 

@@ -8,7 +8,7 @@ namespace TinyDocker.TestAdapter.Tests;
 /// What a test host hands an executor, for calling the adapter in-process: run settings and a
 /// results directory in, results and messages recorded out. The containers it runs are real.
 /// </summary>
-internal sealed class RunContext(string settingsXml, string testRunDirectory) : IRunContext, IRunSettings
+internal sealed class RunContext(string settingsXml, string? testRunDirectory) : IRunContext, IRunSettings
 {
     public IRunSettings? RunSettings => this;
 
