@@ -80,6 +80,22 @@ public sealed class RootlessTests : IClassFixture<BusyboxImage>, IDisposable
     }
 
     [RootlessFact]
+    public void A_map_the_kernel_refuses_fails_the_run_with_one_line_and_leaves_nothing_behind()
+    {
+        // The tool writes the map while the init starts (Rootless/MapWriter.cs): the failing
+        // helpers' words come back, and the first step and its init, already running, must go.
+        var r = As(RootlessUser.WithOverlappingRange).Run("run", "--no-cwd", "--image", _image.Dir, "rl-badmap", "true");
+
+        Assert.Equal(125, r.ExitCode);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.Contains("newuidmap", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("uid_map", r.Stderr, StringComparison.Ordinal); // what newuidmap said: its write was refused
+        Assert.Empty(Machine.ProcessesWith(_tool.StateRoot));
+        Assert.Empty(_tool.StateEntries());
+        Assert.Empty(_tool.LeftMounts());
+    }
+
+    [RootlessFact]
     public void The_command_is_confined_as_rootful_inside_its_user_namespace()
     {
         var r = InImage(RootlessUser.WithRanges, "rl-conf",

@@ -12,6 +12,7 @@ public sealed class RootlessUser
 {
     private static readonly Lazy<RootlessUser?> Ranged = new(() => Create("tdrootless", ranges: true));
     private static readonly Lazy<RootlessUser?> Single = new(() => Create("tdrootless1", ranges: false));
+    private static readonly Lazy<RootlessUser?> Overlapping = new(() => CreateOverlapping("tdrootless2"));
 
     private RootlessUser(string name, uint uid, uint gid, string home)
     {
@@ -34,6 +35,12 @@ public sealed class RootlessUser
 
     /// <summary>A user without subordinate ids, or null (see <see cref="SkipReason"/>).</summary>
     public static RootlessUser? SingleId => Single.Value;
+
+    /// <summary>
+    /// A user whose /etc/subuid and /etc/subgid ranges hold its own uid and gid: an administrator's
+    /// slip that the tool takes as a range and the kernel refuses (EINVAL) when newuidmap writes the map.
+    /// </summary>
+    public static RootlessUser? WithOverlappingRange => Overlapping.Value;
 
     /// <summary>Why rootless tests cannot run here, or null when they can.</summary>
     public static string? SkipReason
@@ -86,6 +93,16 @@ public sealed class RootlessUser
         Check(Path.Combine(Shell.RepositoryRoot, "scripts", "test-user.sh"), ranges ? [name, RangeStart.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [name]);
         var f = File.ReadLines("/etc/passwd").First(l => l.StartsWith(name + ":", StringComparison.Ordinal)).Split(':');
         return new RootlessUser(name, uint.Parse(f[2]), uint.Parse(f[3]), f[5]);
+    }
+
+    private static RootlessUser? CreateOverlapping(string name)
+    {
+        var user = Create(name, ranges: false);
+        if (user is not null)
+        {
+            Check(Path.Combine(Shell.RepositoryRoot, "scripts", "test-user.sh"), [name, Math.Min(user.Uid, user.Gid).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        return user;
     }
 
     /// <summary>The first subordinate id of the ranged user: far above the usual 100000 blocks useradd hands out.</summary>

@@ -106,14 +106,15 @@ internal static class MapWriter
                 Sys.Wait(child, out int status);
                 if (status != 0)
                 {
-                    failed.Add($"{Path.GetFileName(tool)} (exit status {status >> 8}, signal {status & 0x7f})");
+                    failed.Add($"{Path.GetFileName(tool)} ({((status & 0x7f) == 0 ? $"exit status {status >> 8}" : $"signal {status & 0x7f}")})");
                 }
             }
             string said = string.Join("; ", ReadLines(errors.Read));
             Sys.Close(errors.Read);
             if (failed.Count > 0)
             {
-                throw new TinyDockerException($"the ids of its user namespace could not be mapped: {string.Join(", ", failed)} failed: {said}");
+                throw new TinyDockerException($"the container's user namespace could not get its ids from /etc/subuid and /etc/subgid: "
+                    + $"{string.Join(" and ", failed)} failed: {said}");
             }
         }
     }
