@@ -133,7 +133,10 @@ internal sealed class NamespaceSpawner
     {
         try
         {
-            MapWriter.Write(map, firstStep);
+            if (MapWriter.Write(map, firstStep))
+            {
+                PhaseTrace.Mark("supervisor", "user namespace's ids mapped");
+            }
         }
         catch
         {
