@@ -60,24 +60,24 @@ def verdict(ok):
     return "met" if ok else "**missed**"
 
 def rootless_ratios(text):
-    """From bench/rootless.sh's tables: the ordinary user's wall time over rootful's (hyperfine
-    means) and its CPU ratios to rootful, one per perf stat round; None without both rows."""
-    means = {m[1]: float(m[2]) for m in re.finditer(r"^\| `([^`]+)` \| ([\d.]+) ±", text, re.M)}
-    user = next((n for n in means if n.startswith("rootless (user")), None)
+    """From bench/rootless.sh's tables: the ordinary user's wall time over rootful's (medians)
+    and its CPU ratios to rootful, one per perf stat round; None without both rows."""
+    medians = {m[1]: float(m[2]) for m in re.finditer(r"^\| `([^`]+)` \| ([\d.]+) ms \|", text, re.M)}
+    user = next((n for n in medians if n.startswith("rootless (user")), None)
     header = next((l for l in text.splitlines() if l.startswith("| round |")), None)
-    if "rootful" not in means or user is None or header is None:
+    if "rootful" not in medians or user is None or header is None:
         return None
     names = [c.strip() for c in header.strip().strip("|").split("|")][1:-1]
     column = names.index(user) - 1  # the ratios leave rootful out
     rounds = [l for l in text.splitlines() if re.match(r"^\| \d+ \|", l)]
     cpu = [float(l.strip().strip("|").split("|")[-1].split()[column].rstrip("x")) for l in rounds]
-    return means[user] / means["rootful"], cpu
+    return medians[user] / medians["rootful"], cpu
 
 rootless_wall, rootless_cpu = rootless_ratios(rootless) or (None, [])
 if rootless_wall is None:
     rootless_reading, rootless_target = "", ""
 else:
-    rootless_reading = (f"\nThe ordinary user's run is {rootless_wall:.2f}x rootful's wall time (the means above) and "
+    rootless_reading = (f"\nThe ordinary user's run is {rootless_wall:.2f}x rootful's wall time (the medians above) and "
                         f"{min(rootless_cpu):.2f} to {max(rootless_cpu):.2f}x its CPU (the rounds).\n")
     rootless_target = f"| rootless `run /bin/true` at most 1.2x rootful's | {rootless_wall:.2f}x | {verdict(rootless_wall <= 1.2)} |\n"
 

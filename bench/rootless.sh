@@ -88,8 +88,19 @@ cmds+=("$asuser bwrap --unshare-all --ro-bind $img / --proc /proc --dev /dev --t
 names+=("bubblewrap (user $user)")
 args=()
 for i in "${!cmds[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
-hyperfine -N -w 3 -r "$RUNS" --export-markdown "$work/result.md" "${args[@]}"
+hyperfine -N -w 3 -r "$RUNS" --export-markdown "$work/result.md" --export-json "$work/result.json" "${args[@]}"
 cat "$work/result.md"
+# Medians, as every other table of docs/benchmarks.md: one slow run moves a mean of 30 a lot here.
+echo
+python3 - "$work/result.json" <<'PY'
+import json, statistics, sys
+results = json.load(open(sys.argv[1]))["results"]
+medians = {r["command"]: statistics.median(r["times"]) * 1000 for r in results}
+print("| command | median | vs rootful |")
+print("|---|---|---|")
+for name, m in medians.items():
+    print(f"| `{name}` | {m:.1f} ms | {m / medians['rootful']:.2f}x |")
+PY
 
 # CPU per run (task-clock of the tool and every process it starts: init, unshare, newuidmap...),
 # which moves less with the machine's load than the wall times: ROUNDS rounds of `perf stat -r RUNS`,
