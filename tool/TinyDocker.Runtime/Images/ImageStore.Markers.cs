@@ -18,17 +18,24 @@ public sealed partial class ImageStore
         string word = mine == MarkerXattrs.User ? "user" : "trusted";
         if (!File.Exists(MarkersFile))
         {
+            // A layer already here was written by this store's own kind of writer: root's before markers
+            // were recorded used trusted.*, and a user's could not hold any marker at all. Written whole
+            // beside it, then moved there without replacing (link(2)): a concurrent import never reads
+            // the file empty, as it could between another's create and write (seen in CI).
+            string mineFile = $"{MarkersFile}.{Environment.ProcessId}.{Guid.NewGuid():N}";
             try
             {
-                // A layer already here was written by this store's own kind of writer: root's before markers
-                // were recorded used trusted.*, and a user's could not hold any marker at all.
-                using var file = new FileStream(MarkersFile, FileMode.CreateNew, FileAccess.Write);
-                file.Write(System.Text.Encoding.ASCII.GetBytes(word + "\n"));
+                File.WriteAllText(mineFile, word + "\n");
+                File.Move(mineFile, MarkersFile, overwrite: false);
                 return;
             }
             catch (IOException) when (File.Exists(MarkersFile))
             {
                 // another import claimed it first: check theirs below
+            }
+            finally
+            {
+                File.Delete(mineFile);
             }
         }
         string theirs = File.ReadAllText(MarkersFile).Trim();
