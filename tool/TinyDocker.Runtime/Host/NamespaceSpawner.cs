@@ -154,11 +154,6 @@ internal sealed class NamespaceSpawner
         {
             return "";
         }
-        var lines = new List<string>();
-        while (Sys.ReadLine(_firstStepErrors) is { } line && lines.Count < 5)
-        {
-            lines.Add(line.Trim());
-        }
-        return string.Join("; ", lines);
+        return string.Join("; ", Sys.ReadLines(_firstStepErrors, 5));
     }
 }

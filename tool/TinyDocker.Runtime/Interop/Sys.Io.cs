@@ -62,6 +62,17 @@ internal static unsafe partial class Sys
         Tmds.Linux.LibC.close(from);
     }
 
+    /// <summary>At most <paramref name="max"/> lines of <paramref name="fd"/>, trimmed, up to its end (a helper's stderr, once it exited).</summary>
+    public static List<string> ReadLines(int fd, int max)
+    {
+        var lines = new List<string>();
+        while (lines.Count < max && ReadLine(fd) is { } line)
+        {
+            lines.Add(line.Trim());
+        }
+        return lines;
+    }
+
     public static string? ReadLine(int fd)
     {
         var line = new List<byte>();

@@ -84,6 +84,7 @@ internal static class MapWriter
     {
         var errors = Sys.Pipe();
         var started = new List<(string Tool, int Pid)>();
+        var failed = new List<string>();
         try
         {
             foreach (var (tool, id, range) in helpers)
@@ -99,8 +100,8 @@ internal static class MapWriter
         }
         finally
         {
+            // Whatever happened, every helper started is waited for.
             Sys.Close(errors.Write);
-            var failed = new List<string>();
             foreach (var (tool, child) in started)
             {
                 Sys.Wait(child, out int status);
@@ -109,24 +110,14 @@ internal static class MapWriter
                     failed.Add($"{Path.GetFileName(tool)} ({((status & 0x7f) == 0 ? $"exit status {status >> 8}" : $"signal {status & 0x7f}")})");
                 }
             }
-            string said = string.Join("; ", ReadLines(errors.Read));
-            Sys.Close(errors.Read);
-            if (failed.Count > 0)
-            {
-                throw new TinyDockerException($"the container's user namespace could not get its ids from /etc/subuid and /etc/subgid: "
-                    + $"{string.Join(" and ", failed)} failed: {said}");
-            }
         }
-    }
-
-    private static IEnumerable<string> ReadLines(int fd)
-    {
-        var lines = new List<string>();
-        while (lines.Count < 5 && Sys.ReadLine(fd) is { } line)
+        string said = string.Join("; ", Sys.ReadLines(errors.Read, 5));
+        Sys.Close(errors.Read);
+        if (failed.Count > 0)
         {
-            lines.Add(line.Trim());
+            throw new TinyDockerException($"the container's user namespace could not get its ids from /etc/subuid and /etc/subgid: "
+                + $"{string.Join(" and ", failed)} failed: {said}");
         }
-        return lines;
     }
 
     private static void WriteProcFile(int pid, string file, string text)
