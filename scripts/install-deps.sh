@@ -3,7 +3,8 @@
 # Idempotent: packages already present are left alone.
 set -euo pipefail
 # python3: the escape suite makes raw system calls through ctypes; gcc and libc6-dev build its
-# static attack programs (tests/TinyDocker.Testing/CProgram.cs).
+# static attack programs (tests/TinyDocker.Testing/CProgram.cs) and link the tool's rootless first
+# step (tool/TinyDocker.FirstStep) statically.
 # uidmap: newuidmap/newgidmap for rootless containers with a full id map (util-linux, essential, brings unshare, nsenter and setpriv).
 # postgresql-15: a real service for the published-port tests; redis-server: the test adapter's run-scoped service (samples/services).
 # debootstrap: the Debian image (PostgreSQL 15, Redis) of the service suites, built once and cached

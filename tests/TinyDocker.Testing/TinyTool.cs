@@ -58,9 +58,12 @@ public sealed class TinyTool : IDisposable
             ? exe
             : Path.Combine(AppContext.BaseDirectory, "dotnet-tinydocker");
 
+    /// <summary>The build this instance runs: <see cref="Executable"/> unless a test points it at a copy.</summary>
+    public string Program { get; set; } = Executable;
+
     public ProcessStartInfo StartInfo(IEnumerable<string> args, string? workingDirectory = null)
     {
-        var psi = new ProcessStartInfo(Executable)
+        var psi = new ProcessStartInfo(Program)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

@@ -45,6 +45,11 @@ public sealed class ToolPackageTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.StartsWith("aot-tool\n", run.Stdout, StringComparison.Ordinal);
         Assert.Matches("__init|tinydocker-init", run.Stdout); // the CLI in init mode, or the separate init beside it
+        // Rootless, the package's own first step beside the binary (NuGet dropped its execute bits for others; the owner's run restores them).
+        string firstStep = Path.Combine(Path.GetDirectoryName(new FileInfo(exe).ResolveLinkTarget(returnFinalTarget: true)!.FullName)!, "tinydocker-firststep");
+        var rootless = Shell.Run(exe, ["run", "--debug", "aot-rootless", "true"], environment: new Dictionary<string, string>(_env) { ["TINYDOCKER_ROOTLESS"] = "1" });
+        Assert.True(rootless.ExitCode == 0, rootless.ToString());
+        Assert.Contains($"first step: {firstStep}\n", rootless.Stderr, StringComparison.Ordinal);
         // One version: the package's is what --version says, and what the assembly says.
         Assert.Equal(version + "\n", Shell.Run(exe, ["--version"]).Stdout);
         Assert.Equal(version, InformationalVersion(feed, "tinydocker.any."));
@@ -67,6 +72,7 @@ public sealed class ToolPackageTests : IDisposable
         Assert.True(forAll.ExitCode == 0, forAll.ToString());
         string installed = new FileInfo(Path.Combine(shared, "dotnet-tinydocker")).ResolveLinkTarget(returnFinalTarget: true)!.FullName;
         Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(installed));
+        Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(Path.Combine(Path.GetDirectoryName(installed)!, "tinydocker-firststep")));
         var nobody = Shell.Run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", Path.Combine(shared, "dotnet-tinydocker"), "--version"]);
         Assert.True(nobody.ExitCode == 0, nobody.ToString());
         Assert.Equal(version + "\n", nobody.Stdout);

@@ -31,7 +31,7 @@ namespace TinyDocker.Runtime.Host;
 /// reaches the upper layer through /proc/INIT/fd/SCRATCHFD after the old root is gone.
 /// Both ends in the init are close-on-exec: the command inherits neither. If the supervisor
 /// dies, the parent-death signal kills the init, and with it the whole PID namespace. Rootless,
-/// the init's parent is the first step (util-linux unshare), which nothing ties to the supervisor:
+/// the init's parent is the first step (Rootless/FirstStep.cs), which nothing ties to the supervisor:
 /// the init sees the supervisor's death as EOF on Control, kills the namespace
 /// and exits, and the first step exits with it (Rootless/FirstStep.cs).
 /// </summary>
@@ -43,7 +43,7 @@ public static class InitProtocol
 
     /// <summary>
     /// Rootless: the init's stderr as its first step receives it; the first step's own fd 2 is a
-    /// pipe the supervisor reads only when the container fails to start (util-linux unshare 2.38
+    /// pipe the supervisor reads only when the container fails to start (util-linux unshare 2.38, the fallback,
     /// writes a spurious line whenever its child is killed), and the init moves this one to fd 2.
     /// </summary>
     public const int StderrFd = 5;

@@ -79,6 +79,11 @@ internal sealed class NamespaceSpawner
         {
             if (userNamespace is not null)
             {
+                FirstStepName = joinNetwork is not null ? "util-linux nsenter and unshare" : OwnFirstStep.Path ?? "util-linux unshare";
+                if (PhaseTrace.Since is not null && joinNetwork is null)
+                {
+                    PhaseTrace.Mark("supervisor", $"first step: {OwnFirstStep.Description}");
+                }
                 initArgv = joinNetwork is null
                     ? FirstStep.RunArgv((flags & CLONE_NEWNET) != 0, initArgv)
                     : FirstStep.JoinArgv(joinNetwork.InitPid, initArgv);
@@ -146,6 +151,9 @@ internal sealed class NamespaceSpawner
             throw;
         }
     }
+
+    /// <summary>Rootless: the program the first step is (for its errors); empty otherwise.</summary>
+    public string FirstStepName { get; private set; } = "";
 
     /// <summary>Rootless: what the first step wrote to its stderr (read once it has exited); empty otherwise.</summary>
     public string FirstStepErrors()

@@ -169,7 +169,7 @@ internal sealed class Supervisor : IDisposable
             return pid;
         }
         _spawner.WaitExited(Timeout.InfiniteTimeSpan);
-        string step = _spec.Rootless ? $"its first step (util-linux unshare) failed: {_spawner.FirstStepErrors()}" : "the init failed";
+        string step = _spec.Rootless ? $"its first step ({_spawner.FirstStepName}) failed: {_spawner.FirstStepErrors()}" : "the init failed";
         throw new TinyDockerException($"container `{_spec.Name}` did not start: {step} (exit status {_spawner.Status >> 8}, signal {_spawner.Status & 0x7f})");
     }
 

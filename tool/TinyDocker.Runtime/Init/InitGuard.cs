@@ -5,7 +5,7 @@ namespace TinyDocker.Runtime.Init;
 /// Init mode mounts over "/" and pivots the root: run by hand on the host it would do that to
 /// the host. It proceeds only as PID 1 of a new PID namespace whose mount namespace differs
 /// from its parent's; a failed unshare can never fall through to mounts on the host. Rootless,
-/// the parent is the first step (util-linux unshare), which made the namespaces and shares the
+/// the parent is the first step (Rootless/FirstStep.cs), which made the namespaces and shares the
 /// init's: then the grandparent's (the supervisor's) must differ. Run by hand under a plain
 /// `unshare --pid --fork` both are the caller's, and the init refuses. Rootless, the kernel does
 /// not let a process in a user namespace look at the namespaces of one outside it (EACCES): when

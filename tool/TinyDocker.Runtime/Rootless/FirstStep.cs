@@ -4,9 +4,12 @@ namespace TinyDocker.Runtime.Rootless;
 /// <summary>
 /// A rootless container's way in. A .NET process is multi-threaded before Main, and the kernel
 /// lets only a single-threaded process unshare or join a user namespace (EINVAL otherwise), so
-/// the first step is util-linux's `unshare` (an essential package on Debian, Ubuntu and Fedora):
-/// a single-threaded C program that makes the user namespace and every other namespace inside it,
-/// forks the init as PID 1 and waits for it; the tool maps the ids meanwhile (Rootless/MapWriter.cs). `--kill-child` ties the init to it. Exec joins the same way with `nsenter`.
+/// the first step is a single-threaded program that makes the user namespace and every other
+/// namespace inside it, forks the init as PID 1 and waits for it; the tool maps the ids meanwhile
+/// (Rootless/MapWriter.cs). It is the tool's own `tinydocker-firststep` where one can be trusted
+/// (Rootless/OwnFirstStep.cs), else util-linux's `unshare` (an essential package on Debian, Ubuntu
+/// and Fedora), which takes the same steps with `--keep-caps --fork --kill-child`: both kill the
+/// init when they die. Exec joins with `nsenter`, and a `--network container:` run with nsenter and unshare.
 /// <para>
 /// Nothing ties the first step itself to the tool (a `setpriv --pdeathsig KILL` before it did:
 /// one exec more, 1.5 ms of CPU per run, bench/notes.md): the tool's death is seen through its
@@ -15,8 +18,8 @@ namespace TinyDocker.Runtime.Rootless;
 /// and it reads EOF on the control pipe: before its go it exits, after it it kills every process
 /// of the namespace, including a command it spawns after that read (Init/Reaper.cs), and exits.
 /// The first step, whose only child is the init, exits with it. A
-/// first step that printed an error would die of SIGPIPE on its stderr pipe, killing the init
-/// (`--kill-child`). RootlessTests SIGKILL the tool in both windows.
+/// first step that printed an error would die of SIGPIPE on its stderr pipe, killing the init.
+/// RootlessTests SIGKILL the tool in both windows.
 /// </para>
 /// </summary>
 internal static class FirstStep
@@ -29,6 +32,10 @@ internal static class FirstStep
     /// </summary>
     public static string[] RunArgv(bool newNetwork, IReadOnlyList<string> initArgv)
     {
+        if (OwnFirstStep.Path is { } own)
+        {
+            return newNetwork ? [own, "--net", "--", .. initArgv] : [own, "--", .. initArgv];
+        }
         var argv = new List<string> { Find(Unshare), "--user", "--keep-caps", "--mount", "--uts", "--ipc", "--pid" };
         if (newNetwork)
         {

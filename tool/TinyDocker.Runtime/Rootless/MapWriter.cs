@@ -9,8 +9,8 @@ namespace TinyDocker.Runtime.Rootless;
 /// Gives the user namespace a rootless container's first step made its ids, from the tool, while
 /// the init starts. util-linux unshare can write maps itself, but only before it forks the init,
 /// and for a range it runs newuidmap and then newgidmap, one after the other: about 4.6 ms here,
-/// all of it before the init's own start-up (docs/rootless.md). Started with `--keep-caps` and no
-/// map, unshare forks the init at once; the init keeps the namespace's capabilities through its
+/// all of it before the init's own start-up (docs/rootless.md). The first step (ours, or unshare
+/// with `--keep-caps` and no map) forks the init at once; the init keeps the namespace's capabilities through its
 /// exec as ambient ones (unmapped, it would not be root there and lose them), and does nothing
 /// that needs its ids before the supervisor's go, which comes only after this has returned. The
 /// two helpers run at once, beside the init's start-up.

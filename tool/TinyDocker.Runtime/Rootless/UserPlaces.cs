@@ -13,7 +13,7 @@ namespace TinyDocker.Runtime.Rootless;
 /// </summary>
 public static class UserPlaces
 {
-    private const uint Private = 0b111_000_000, S_IFDIR = 0x4000;
+    private const uint Private = 0b111_000_000;
 
     /// <summary>True when the defaults are the caller's own places (the caller is not root).</summary>
     public static bool ForOrdinaryUser { get; } = Sys.GetEffectiveUid() != 0;
@@ -38,7 +38,7 @@ public static class UserPlaces
     }
 
     private static bool IsOwnPrivateDir(string dir)
-        => Sys.LstatOwner(dir) is { Type: S_IFDIR, Permissions: Private, Uid: var uid } && uid == Sys.GetEffectiveUid();
+        => Sys.LstatOwner(dir) is { Type: Sys.S_IFDIR, Permissions: Private, Uid: var uid } && uid == Sys.GetEffectiveUid();
 
     /// <summary>Makes <paramref name="dir"/> (0700) when missing; refuses one that is not the caller's own directory.</summary>
     private static string Own(string dir, string what, string variable)
@@ -47,7 +47,7 @@ public static class UserPlaces
         Sys.MkdirIfMissing(dir, Private);
         var st = Sys.LstatOwner(dir);
         uint me = Sys.GetEffectiveUid();
-        if (st is not { Type: S_IFDIR } || st.Value.Uid != me)
+        if (st is not { Type: Sys.S_IFDIR } || st.Value.Uid != me)
         {
             throw new TinyDockerException($"the {what} `{dir}` is not a directory of yours (uid {me}): remove it, or set {variable} to a directory you own");
         }

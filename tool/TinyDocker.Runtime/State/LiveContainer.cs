@@ -72,9 +72,9 @@ public sealed record LiveContainer(ContainerSpec Spec, int InitPid, int Supervis
 
     /// <summary>
     /// SIGKILL ends the whole PID namespace at once; the init passes other signals to the command.
-    /// Rootless, SIGKILL goes to the init's parent, the first step (util-linux unshare), whose
-    /// --kill-child then kills the init: the run then ends killed, as rootful (an unshare whose
-    /// child is killed with SIGKILL exits 1 instead, with a line of its own).
+    /// Rootless, SIGKILL goes to the init's parent, the first step (Rootless/FirstStep.cs), whose
+    /// parent-death signal then kills the init: the run then ends killed, as rootful (util-linux
+    /// unshare, whose child is killed with SIGKILL, exits 1 instead, with a line of its own).
     /// </summary>
     public void Signal(int signal)
     {
