@@ -59,6 +59,9 @@ asuser="setpriv --reuid=$user --regid=$user --init-groups env HOME=/tmp"
 chown "$user:" "$work/state-user"
 cmds+=("$asuser TINYDOCKER_ROOT=$work/state-user TINYDOCKER_DATA=$work/state-user $exe run --no-cwd --image $img b3 /bin/true")
 names+=("rootless (user $user)")
+# The same, with util-linux unshare as its first step instead of the tool's own (Rootless/OwnFirstStep.cs).
+cmds+=("$asuser TINYDOCKER_ROOT=$work/state-user TINYDOCKER_DATA=$work/state-user TINYDOCKER_FIRST_STEP=util-linux $exe run --no-cwd --image $img b4 /bin/true")
+names+=("rootless, util-linux first step (user $user)")
 
 # podman rootless as the same user: its storage, run state, configuration and home in
 # $work/p (the user's own), the root filesystem imported as an image (as bench/run.sh does);
