@@ -227,7 +227,7 @@ internal struct SignalSet
 {
     private ulong _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15;
 }
-/// <summary>The C library's functions, bound at link time (static glibc).</summary>
+/// <summary>The C library's functions, bound at link time (static musl, or glibc).</summary>
 internal static unsafe class Libc
 {
     [DllImport("libc")] public static extern int unshare(int flags);
