@@ -4,7 +4,8 @@
 # tests make (tdrootless, with its subuid/subgid range: scripts/test-user.sh), beside podman
 # rootless (when installed) and bubblewrap as that user. Run as root:   sudo bench/rootless.sh
 # TINYDOCKER_EXE picks the build (default: a NativeAOT publish made here). Compare the ratios:
-# these machines are noisy. Then the CPU per run of each (perf stat, ROUNDS rounds, default 3).
+# these machines are noisy. Then the same interleaved run by run (INTERLEAVED_ROUNDS, default 60),
+# then the CPU per run of each (perf stat, ROUNDS rounds, default 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -104,6 +105,15 @@ print("|---|---|---|")
 for name, m in medians.items():
     print(f"| `{name}` | {m:.1f} ms | {m / medians['rootful']:.2f}x |")
 PY
+
+# The same commands interleaved run by run (bench/interleaved.py): what drift does to hyperfine's
+# blocks does not favour any of them here. podman's runs are left out (one costs a dozen others).
+echo
+interleaved=()
+for i in "${!cmds[@]}"; do
+  case ${names[$i]} in podman*) ;; *) interleaved+=("${names[$i]}=${cmds[$i]}") ;; esac
+done
+bench/interleaved.py "${INTERLEAVED_ROUNDS:-60}" "${interleaved[@]}"
 
 # CPU per run (task-clock of the tool and every process it starts: init, unshare, newuidmap...),
 # which moves less with the machine's load than the wall times: ROUNDS rounds of `perf stat -r RUNS`,
