@@ -35,6 +35,12 @@ public sealed class RootlessFirstStepTests : IClassFixture<BusyboxImage>, IDispo
     public void The_tools_own_first_step_starts_the_container_and_util_linux_unshare_does_when_asked()
     {
         Assert.True(File.Exists(Own), $"the build put no {FileName} beside {TinyTool.Executable} (tool/TinyDocker.FirstStep/FirstStep.targets)");
+        if (File.Exists("/usr/bin/musl-gcc"))
+        {
+            // Linked against musl where it is installed: glibc's static start-up costs a run about 1 ms
+            // here (docs/benchmarks.md); a static glibc reads GLIBC_TUNABLES as it starts, musl has no such name.
+            Assert.False(File.ReadAllBytes(Own).AsSpan().IndexOf("GLIBC_TUNABLES"u8) >= 0, $"{Own} is linked against glibc, though musl-gcc is installed");
+        }
 
         Assert.Equal(Own, FirstStep("fs-own"));
         _tool.Environment["TINYDOCKER_FIRST_STEP"] = "util-linux";
