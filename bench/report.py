@@ -60,8 +60,9 @@ def verdict(ok):
     return "met" if ok else "**missed**"
 
 def rootless_ratios(text):
-    """From bench/rootless.sh's tables: the ordinary user's wall time over rootful's (medians)
-    and its CPU ratios to rootful, one per perf stat round; None without both rows."""
+    """From bench/rootless.sh's tables: the ordinary user's wall time over rootful's (medians; the
+    interleaved table's where there is one, as it comes last) and its CPU ratios to rootful, one
+    per perf stat round; None without both rows."""
     medians = {m[1]: float(m[2]) for m in re.finditer(r"^\| `([^`]+)` \| ([\d.]+) ms \|", text, re.M)}
     user = next((n for n in medians if n.startswith("rootless (user")), None)
     header = next((l for l in text.splitlines() if l.startswith("| round |")), None)
@@ -77,7 +78,7 @@ rootless_wall, rootless_cpu = rootless_ratios(rootless) or (None, [])
 if rootless_wall is None:
     rootless_reading, rootless_target = "", ""
 else:
-    rootless_reading = (f"\nThe ordinary user's run is {rootless_wall:.2f}x rootful's wall time (the medians above) and "
+    rootless_reading = (f"\nThe ordinary user's run is {rootless_wall:.2f}x rootful's wall time (the last medians above) and "
                         f"{min(rootless_cpu):.2f} to {max(rootless_cpu):.2f}x its CPU (the rounds).\n")
     rootless_target = f"| rootless `run /bin/true` at most 1.2x rootful's | {rootless_wall:.2f}x | {verdict(rootless_wall <= 1.2)} |\n"
 
