@@ -52,8 +52,21 @@ public sealed class RootlessFirstStepTests : IClassFixture<BusyboxImage>, IDispo
     public void The_first_step_alone_makes_the_namespaces_keeps_the_capabilities_and_ends_as_its_child()
     {
         var user = RootlessUser.WithRanges!;
+        // The first step run as the user, through the test users' own wrapper (setpriv).
+        System.Diagnostics.ProcessStartInfo AsUserInfo(string[] args)
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo(Own) { RedirectStandardError = true };
+            foreach (var a in args)
+            {
+                psi.ArgumentList.Add(a);
+            }
+            return user.Wrap(psi);
+        }
         ToolResult AsUser(params string[] args)
-            => Shell.Run("/usr/bin/setpriv", [$"--reuid={user.Uid}", $"--regid={user.Gid}", "--init-groups", "--", Own, .. args]);
+        {
+            var wrapped = AsUserInfo(args);
+            return Shell.Run(wrapped.FileName, wrapped.ArgumentList);
+        }
 
         // PID 1 of new namespaces, unmapped (the tool maps the ids), every capability kept through the exec.
         var inside = AsUser("--net", "--", "/bin/sh", "-c",
@@ -73,12 +86,7 @@ public sealed class RootlessFirstStepTests : IClassFixture<BusyboxImage>, IDispo
 
         // Its init killed (from outside: PID 1 ignores what its own namespace sends it), it ends killed
         // by the same signal (util-linux unshare exits 1 for SIGKILL).
-        var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/setpriv") { RedirectStandardError = true };
-        foreach (var a in new[] { $"--reuid={user.Uid}", $"--regid={user.Gid}", "--init-groups", "--", Own, "--", "/bin/sleep", "30" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-        using (var step = System.Diagnostics.Process.Start(psi)!)
+        using (var step = System.Diagnostics.Process.Start(AsUserInfo(["--", "/bin/sleep", "30"]))!)
         {
             string children = $"/proc/{step.Id}/task/{step.Id}/children";
             var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -78,9 +78,7 @@ internal static unsafe class Program
             // between the fork and here, the tool's pipes tell the init: InitProtocol.cs.)
             Libc.prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
             Libc.execve(init[0], init, envp);
-            int errno = *Libc.__errno_location();
-            Fail("cannot run ", init[0], errno == ENOENT ? NotFound : CannotRun);
-            Libc._exit(errno == ENOENT ? NotFound : CannotRun);
+            Libc._exit(Fail("cannot run ", init[0], *Libc.__errno_location() == ENOENT ? NotFound : CannotRun));
         }
         return ExitAs(child);
     }

@@ -79,14 +79,17 @@ internal sealed class NamespaceSpawner
         {
             if (userNamespace is not null)
             {
-                FirstStepName = joinNetwork is not null ? "util-linux nsenter and unshare" : OwnFirstStep.Path ?? "util-linux unshare";
-                if (PhaseTrace.Since is not null && joinNetwork is null)
+                if (joinNetwork is null)
                 {
+                    FirstStepName = FirstStep.RunName;
                     PhaseTrace.Mark("supervisor", $"first step: {OwnFirstStep.Description}");
+                    initArgv = FirstStep.RunArgv((flags & CLONE_NEWNET) != 0, initArgv);
                 }
-                initArgv = joinNetwork is null
-                    ? FirstStep.RunArgv((flags & CLONE_NEWNET) != 0, initArgv)
-                    : FirstStep.JoinArgv(joinNetwork.InitPid, initArgv);
+                else
+                {
+                    FirstStepName = FirstStep.JoinName;
+                    initArgv = FirstStep.JoinArgv(joinNetwork.InitPid, initArgv);
+                }
                 var errors = Sys.Pipe();
                 _firstStepErrors = errors.Read;
                 // The init's real stderr: what fds puts at 2 (-d: the log), else the tool's own.

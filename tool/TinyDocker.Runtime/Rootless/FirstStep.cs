@@ -26,6 +26,11 @@ internal static class FirstStep
 {
     public const string Unshare = "unshare", Nsenter = "nsenter";
 
+    /// <summary>What <see cref="RunArgv"/> and <see cref="JoinArgv"/> start, as error messages name it.</summary>
+    public static string RunName => OwnFirstStep.Path ?? "util-linux unshare";
+
+    public const string JoinName = "util-linux nsenter and unshare";
+
     /// <summary>
     /// The argv that starts <paramref name="initArgv"/> as PID 1 of new namespaces inside a new user
     /// namespace, whose ids the tool maps while the init starts (Rootless/MapWriter.cs says why).

@@ -36,11 +36,11 @@ internal static class OwnFirstStep
         }
         string dir = System.IO.Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
         string path = System.IO.Path.Combine(dir, FileName);
-        if (Untrusted(dir, Sys.S_IFDIR) is { } dirWhy)
+        if (Untrusted(dir, Sys.S_IFDIR, out _) is { } dirWhy)
         {
             return (null, $"its directory {dir} {dirWhy}");
         }
-        if (Untrusted(path, Sys.S_IFREG) is { } why)
+        if (Untrusted(path, Sys.S_IFREG, out var file) is { } why)
         {
             return (null, $"{path} {why}");
         }
@@ -48,15 +48,16 @@ internal static class OwnFirstStep
         {
             return (null, $"{path} is not an executable for this machine");
         }
-        return MakeExecutable(path) ? (path, "") : (null, $"{path} is not executable and not the caller's to change");
+        return MakeExecutable(path, file) ? (path, "") : (null, $"{path} is not executable and not the caller's to change");
     }
 
-    /// <summary>Why <paramref name="path"/> cannot be trusted, or null when it can.</summary>
-    private static string? Untrusted(string path, uint type)
+    /// <summary>Why <paramref name="path"/> cannot be trusted, or null when it can (then <paramref name="st"/> is what lstat said).</summary>
+    private static string? Untrusted(string path, uint type, out (uint Type, uint Permissions, uint Uid) st)
     {
-        var st = Sys.LstatOwner(path);
+        var found = Sys.LstatOwner(path);
+        st = found ?? default;
         uint caller = Sys.GetEffectiveUid();
-        return st switch
+        return found switch
         {
             null => "does not exist",
             { Type: var t } when t != type => type == Sys.S_IFDIR ? "is not a directory" : "is not a regular file",
@@ -88,21 +89,21 @@ internal static class OwnFirstStep
         }
     }
 
-    private static bool MakeExecutable(string path)
+    /// <summary>Execute bits for all, given back to the caller's own copy (<paramref name="st"/>: its lstat, already checked).</summary>
+    private static bool MakeExecutable(string path, (uint Type, uint Permissions, uint Uid) st)
     {
-        const UnixFileMode exec = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-        var mode = File.GetUnixFileMode(path);
-        if ((mode & exec) == exec)
+        const uint exec = 0b001_001_001;
+        if ((st.Permissions & exec) == exec)
         {
             return true;
         }
-        if (Sys.LstatOwner(path) is not { Uid: var uid } || uid != Sys.GetEffectiveUid())
+        if (st.Uid != Sys.GetEffectiveUid())
         {
             return false;
         }
         try
         {
-            File.SetUnixFileMode(path, mode | exec);
+            File.SetUnixFileMode(path, (UnixFileMode)(st.Permissions | exec));
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
