@@ -54,7 +54,9 @@ public sealed partial class RunInTinyContainer
             return false;
         }
         _tool = tool;
-        _run = inputs.ToRun(Path.Combine(Path.GetTempPath(), $"tinydocker-status-{Guid.NewGuid():N}.json"));
+        string statusDirectory = string.IsNullOrEmpty(StatusDirectory) ? Path.GetTempPath() : Path.GetFullPath(StatusDirectory, ProjectDirectory);
+        Directory.CreateDirectory(statusDirectory);
+        _run = inputs.ToRun(Path.Combine(statusDirectory, $"tinydocker-status-{Guid.NewGuid():N}.json"));
         ContainerName = _run.Name;
         Log.LogMessage(MessageImportance.High, "RunInTinyContainer: container `{0}`, image `{1}`, command `{2}`, tool `{3}`",
             _run.Name, _run.Image ?? "(host root)", CommandText, tool!.Description);

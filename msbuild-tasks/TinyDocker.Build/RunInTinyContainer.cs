@@ -73,6 +73,14 @@ public sealed partial class RunInTinyContainer : ToolTask
     /// <summary>The tinydocker CLI to run (a binary, or a dll run with dotnet); default: the one in the package.</summary>
     public string? TinyDockerPath { get; set; }
 
+    /// <summary>
+    /// Where the CLI writes its start and end records during the run (created if missing; the
+    /// file is deleted when the task ends); default: the temp directory. The package's targets
+    /// pass the project's intermediate directory, so the record of a build killed mid-run is left
+    /// under obj/, not in /tmp.
+    /// </summary>
+    public string? StatusDirectory { get; set; }
+
     /// <summary>True: output lines are only messages, never parsed as canonical errors and warnings (as Exec's parameter).</summary>
     public bool IgnoreStandardErrorWarningFormat { get; set; }
 

@@ -128,6 +128,8 @@ public sealed class ServiceTests(PackagedSample sample)
                 Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(150), "processes outlived the killed build: " + string.Join(", ", Machine.ProcessesWith(sample.StateRoot)));
                 Thread.Sleep(100);
             }
+            // The CLI's start record of the killed run: under the project's obj/, not in /tmp.
+            Assert.Single(Directory.GetFiles(Path.Combine(Path.GetDirectoryName(project)!, "obj"), "tinydocker-status-*.json", SearchOption.AllDirectories));
             var prune = DotnetRun.Run(sample.Environment, sample.Dir, ["exec", CliDll, "prune"]);
             Assert.True(prune.ExitCode == 0, prune.ToString());
             Assert.Empty(sample.StateEntries());
