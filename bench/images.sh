@@ -27,6 +27,7 @@ rootfs() { # DIR EXTRA_MB: busybox-static plus EXTRA_MB of incompressible files 
 }
 
 ms_now() { date +%s%N; }
+median() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 echo "building images..." >&2
 rootfs "$work/small" 8
@@ -41,15 +42,17 @@ rm -rf "$work/small" "$work/large" "$work/small.tar" "$work/large.tar"
 
 echo "run latency, $runs runs each, interleaved..." >&2
 "$exe" run --image bench/small:1 warm1 true; "$exe" run --image bench/large:1 warm2 true
-small_total=0; large_total=0
+# Medians, not means: one run in twenty stalled by the machine moves a mean by a third.
+smalls=(); larges=()
 for i in $(seq 1 "$runs"); do
   t0=$(ms_now); "$exe" run --image bench/small:1 s$i true; t1=$(ms_now)
   "$exe" run --image bench/large:1 l$i true; t2=$(ms_now)
-  small_total=$(( small_total + t1 - t0 )); large_total=$(( large_total + t2 - t1 ))
+  smalls+=($(( t1 - t0 ))); larges+=($(( t2 - t1 )))
 done
-small_ms=$(awk "BEGIN{printf \"%.1f\", $small_total/$runs/1e6}")
-large_ms=$(awk "BEGIN{printf \"%.1f\", $large_total/$runs/1e6}")
-run_ratio=$(awk "BEGIN{printf \"%.3f\", $large_total/$small_total}")
+small_median=$(median "${smalls[@]}"); large_median=$(median "${larges[@]}")
+small_ms=$(awk "BEGIN{printf \"%.1f\", $small_median/1e6}")
+large_ms=$(awk "BEGIN{printf \"%.1f\", $large_median/1e6}")
+run_ratio=$(awk "BEGIN{printf \"%.3f\", $large_median/$small_median}")
 
 echo "import vs tar -xzf on a Debian minbase root filesystem (gzip)..." >&2
 # A real distribution layer (many small files, links, devices), made once by debootstrap and
@@ -71,7 +74,6 @@ for i in 1 2 3 4 5; do
   ratios+=("$(awk "BEGIN{printf \"%.2f\", ($t3 - $t2)/($t1 - $t0)}")")
 done
 rm -rf "$work/x" "$work/data2"
-median() { printf '%s\n' "$@" | sort -n | sed -n 3p; }
 tar_ms=$(median "${tars[@]}")
 import_ms=$(median "${imports[@]}")
 import_ratio=$(median "${ratios[@]}")
@@ -84,8 +86,8 @@ Measured by \`bench/images.sh\` on $(nproc) cores, $(uname -r), $(date -u +%Y-%m
 
 | what | figure |
 |---|---|
-| \`run --image\` /bin/true, ${small_size} MB image (mean of $runs) | ${small_ms} ms |
-| \`run --image\` /bin/true, ${large_size} MB image (mean of $runs, interleaved) | ${large_ms} ms |
+| \`run --image\` /bin/true, ${small_size} MB image (median of $runs) | ${small_ms} ms |
+| \`run --image\` /bin/true, ${large_size} MB image (median of $runs, interleaved) | ${large_ms} ms |
 | ratio large / small (target ≤ 1.1) | ${run_ratio} |
 | \`tar -xzf\` of a ${gz_mb} MB gzip layer, Debian bookworm minbase (median of 5) | ${tar_ms} ms |
 | \`image import\` of the same file (median of 5) | ${import_ms} ms |

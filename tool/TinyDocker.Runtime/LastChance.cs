@@ -63,7 +63,8 @@ public static class LastChance
         return sb.ToString();
     }
 
-    private static void Crash(Exception? e)
+    /// <summary>The handler itself, for threads the runtime did not start (Sys.StartThread).</summary>
+    internal static void Crash(Exception? e)
     {
         if (Interlocked.Exchange(ref _crashed, 1) != 0)
         {

@@ -24,7 +24,7 @@ public static class ContainerExec
         var pipe = Sys.Pipe();
         int pid = 0, status = 0;
         Exception? error = null;
-        using var started = new ManualResetEventSlim();
+        using var started = new BlockingEvent();
         using var terminal = TerminalMode.ForTty(exec.Tty);
         using var forwarder = new SignalForwarder(ContainerRunner.ForwardedSignals);
         // Rootless, the helper starts in the container's user namespace: util-linux nsenter joins it

@@ -15,7 +15,7 @@ namespace TinyDocker.Runtime.Host;
 internal sealed class DetachedHandover
 {
     private readonly int _ready;
-    private readonly ManualResetEventSlim _answered = new();
+    private readonly BlockingEvent _answered = new();
     private readonly object _gate = new();
     private bool _cancelled;
     private Action? _onCancel;
@@ -23,7 +23,7 @@ internal sealed class DetachedHandover
     public DetachedHandover(int ready, int answer)
     {
         _ready = ready;
-        new Thread(() => ReadAnswer(answer)) { IsBackground = true, Name = "tinydocker-handover" }.Start();
+        Sys.StartThread("tinydocker-handover", () => ReadAnswer(answer));
     }
 
     /// <summary>True once the client cancelled the start (or went away before taking the container).</summary>

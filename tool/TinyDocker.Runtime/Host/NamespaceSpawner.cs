@@ -21,8 +21,8 @@ internal sealed class NamespaceSpawner
 {
     // The namespace thread may not create threads, and completing a Task could ask the thread
     // pool for one (seen: the runtime aborts with "Out of memory"). Plain events only wake a waiter.
-    private readonly ManualResetEventSlim _started = new();
-    private readonly ManualResetEventSlim _exited = new();
+    private readonly BlockingEvent _started = new();
+    private readonly BlockingEvent _exited = new();
     private Exception? _error;
     private int _pid;
     private int _status;
@@ -53,12 +53,7 @@ internal sealed class NamespaceSpawner
         IdMap? userNamespace = null)
     {
         var spawner = new NamespaceSpawner();
-        var thread = new Thread(() => spawner.Run(initArgv, flags, fds, joinNetwork, userNamespace))
-        {
-            Name = "tinydocker-namespaces",
-            IsBackground = true,
-        };
-        thread.Start();
+        Sys.StartThread("tinydocker-namespaces", () => spawner.Run(initArgv, flags, fds, joinNetwork, userNamespace));
         return spawner;
     }
 

@@ -19,11 +19,11 @@ internal sealed class OwnerWatch : IDisposable
     public static OwnerWatch Start(int pidfd, Action ownerGone)
     {
         var watch = new OwnerWatch(pidfd);
-        new Thread(() =>
+        Sys.StartThread("tinydocker-owner", () =>
         {
             Sys.WaitReadable(pidfd, -1);
             ownerGone();
-        }) { IsBackground = true, Name = "tinydocker-owner" }.Start();
+        });
         return watch;
     }
 

@@ -23,7 +23,7 @@ internal sealed class Supervisor : IDisposable
     private readonly NamespaceSpawner _spawner;
     private readonly int _controlWrite;
     private readonly int _reportRead;
-    private readonly ManualResetEventSlim _commandExited = new();
+    private readonly BlockingEvent _commandExited = new();
     private readonly AutoResetEvent _wake = new(false);
     private readonly object _gate = new();
     private TimeSpan? _killAt; // on MonotonicClock, as every deadline here
@@ -133,7 +133,7 @@ internal sealed class Supervisor : IDisposable
         // handler (a start record written after the init's first report was lost), and the signal
         // handling (registered by the caller before anything was made; a signal that came since
         // is handled now, so a Ctrl-C during start-up still gets the teardown).
-        new Thread(ReadReports) { IsBackground = true, Name = "tinydocker-reports" }.Start();
+        Sys.StartThread("tinydocker-reports", ReadReports);
         signals.Attach(OnSignal);
         Sys.WriteAll(_controlWrite, InitProtocol.Go.ToString());
         PhaseTrace.Mark("supervisor", "init in its cgroup, handlers in place, go sent");

@@ -67,8 +67,8 @@ public static class ExecHelper
         int pid = 0, status = 0;
         Exception? error = null;
         TerminalRelay? tty = null;
-        using var started = new ManualResetEventSlim();
-        using var exited = new ManualResetEventSlim();
+        using var started = new BlockingEvent();
+        using var exited = new BlockingEvent();
         using var forwarder = new SignalForwarder(Host.ContainerRunner.ForwardedSignals);
         // Built here: once the thread below is in the container's mount namespace it cannot load an assembly.
         var confinement = new Confinement(spec);

@@ -20,7 +20,7 @@ internal static class PortSockets
         if (published)
         {
             Sys.SetCloseOnExec(InitProtocol.PortFd);
-            new Thread(Serve) { IsBackground = true, Name = "init-ports" }.Start();
+            Sys.StartThread("init-ports", Serve);
         }
     }
 

@@ -15,7 +15,7 @@ internal sealed class Reaper : IDisposable
 {
     private const int SIGKILL = 9;
     private readonly List<PosixSignalRegistration> _registrations;
-    private readonly ManualResetEventSlim _exitAllowed = new();
+    private readonly BlockingEvent _exitAllowed = new();
     // Each side stores then loads the other's field (the command's pid against a pending signal or
     // a kill request): Interlocked stores are full fences, where volatile ones let the load pass the
     // store and both sides miss each other.
@@ -45,7 +45,7 @@ internal sealed class Reaper : IDisposable
     }
 
     /// <summary>Starts reading control messages ('K', 'X'); after the go, before pivot_root.</summary>
-    public void StartControl() => new Thread(ReadControl) { IsBackground = true, Name = "init-control" }.Start();
+    public void StartControl() => Sys.StartThread("init-control", ReadControl);
 
     private void ReadControl()
     {

@@ -24,7 +24,7 @@ internal sealed unsafe class TerminalRelay : IDisposable
     private int _slave;
     private readonly bool _relayInput;
     private PosixSignalRegistration? _resize;
-    private readonly ManualResetEventSlim _outputDone = new();
+    private readonly BlockingEvent _outputDone = new();
     private volatile bool _stop;
     private bool _started;
 
@@ -47,7 +47,7 @@ internal sealed unsafe class TerminalRelay : IDisposable
             ctx.Cancel = true;
             Resize();
         });
-        new Thread(Relay) { IsBackground = true, Name = "tinydocker-tty" }.Start();
+        Sys.StartThread("tinydocker-tty", Relay);
         _started = true;
     }
 
