@@ -191,6 +191,8 @@ public sealed class LifecycleTests : IClassFixture<BusyboxImage>, IDisposable
         // A JIT-compiled init (the framework-dependent build) opened the runtime's diagnostic socket,
         // named for its pid, 1, in the host's /tmp, and removed it after pivot_root, from its own /tmp.
         // No other process on a host is a .NET PID 1 (NativeAOT opens no such socket at all).
+        // The tool itself with diagnostics on, as a user runs it: what its init gets is the tool's doing.
+        _tool.Environment["DOTNET_EnableDiagnostics"] = "1";
         var since = DateTime.UtcNow.AddSeconds(-1);
         var r = _tool.Run("run", "--image", _image.Dir, "diag", "true");
 

@@ -75,6 +75,10 @@ public sealed class TinyTool : IDisposable
             psi.ArgumentList.Add(a);
         }
         psi.Environment["TINYDOCKER_ROOT"] = StateRoot;
+        // Tests SIGKILL tools on purpose, and a JIT-compiled runtime killed so leaves its diagnostic
+        // socket and debugger pipes in /tmp (removed only at a clean exit): about 90 a CI pass.
+        // No test debugs or traces the tool; one that needs them on sets the key in Environment.
+        psi.Environment["DOTNET_EnableDiagnostics"] = "0";
         foreach (var (key, value) in Environment)
         {
             psi.Environment[key] = value;
