@@ -108,6 +108,9 @@ public sealed class ServiceTests(PackagedSample sample)
         var psi = DotnetRun.StartInfo(sample.Environment, sample.Dir,
             ["build", project, "-t:RunInTinyContainer", "-p:Variant=pair", "-p:TinyContainerCommand=sh hold.sh",
              $"-p:TinyDockerBuildVersion={sample.Version}", "-nr:false", "-tl:off", "-nologo"]);
+        // Killed, the build and the CLI processes it started would leave their runtimes' diagnostic
+        // sockets in /tmp (TinyTool says why); the environment reaches them all.
+        psi.Environment["DOTNET_EnableDiagnostics"] = "0";
         using var build = Process.Start(psi)!;
         var output = build.StandardOutput.ReadToEndAsync();
         try
