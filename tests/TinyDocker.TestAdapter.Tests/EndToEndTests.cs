@@ -165,6 +165,8 @@ public sealed class EndToEndTests : IClassFixture<PackedSample>
         string dir = _sample.EnsureBuilt();
         string script = Path.Combine(dir, Hang);
         var psi = Dotnet.StartInfo(dir, _sample.Environment, "test", "--no-build", "-nologo", "--filter", $"FullyQualifiedName={Hang}");
+        // Killed below, `dotnet test` and the runtimes under it would each leave a diagnostic socket in /tmp.
+        psi.Environment["DOTNET_EnableDiagnostics"] = "0";
         using var run = Process.Start(psi)!;
         run.StandardInput.Close();
         _ = run.StandardOutput.ReadToEndAsync();
