@@ -34,7 +34,7 @@ public sealed class RootlessFirstStepTests : IClassFixture<BusyboxImage>, IDispo
     [RootlessFact]
     public void The_tools_own_first_step_starts_the_container_and_util_linux_unshare_does_when_asked()
     {
-        Assert.True(File.Exists(Own), $"the build put no {FileName} beside {TinyTool.Executable} (tool/TinyDocker.FirstStep/FirstStep.targets)");
+        Assert.True(File.Exists(Own), $"the build put no {FileName} beside {TinyTool.Executable} (tool/TinyDocker.RuntimeFree/RuntimeFree.targets)");
         if (File.Exists("/usr/bin/musl-gcc"))
         {
             // Linked against musl where it is installed: glibc's static start-up costs a run about 1 ms

@@ -2,6 +2,7 @@
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using RuntimeFree;
 
 [module: SkipLocalsInit]
 
@@ -203,28 +204,6 @@ internal static unsafe class Program
     }
 }
 
-internal struct CapabilityHeader
-{
-    public uint Version;
-    public int Pid;
-}
-
-internal struct CapabilitySet
-{
-    public uint Effective, Permitted, Inheritable;
-}
-
-/// <summary>The two 32-bit halves of each set, as capget and capset take them.</summary>
-internal struct CapabilitySets
-{
-    public CapabilitySet Low, High;
-}
-
-/// <summary>glibc's sigset_t: 1024 bits, of which the kernel reads the first 64.</summary>
-internal struct SignalSet
-{
-    private ulong _0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15;
-}
 /// <summary>The C library's functions, bound at link time (static musl, or glibc).</summary>
 internal static unsafe class Libc
 {

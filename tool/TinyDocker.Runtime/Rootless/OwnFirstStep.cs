@@ -1,24 +1,18 @@
 // Runs in: the host tool: finds the first step built beside it, before a rootless container starts.
-using System.Runtime.InteropServices;
-using TinyDocker.Runtime.Interop;
+using TinyDocker.Runtime.Host;
 
 namespace TinyDocker.Runtime.Rootless;
 
 /// <summary>
-/// `tinydocker-firststep`, the tool's own first step (tool/TinyDocker.FirstStep), beside the tool's
-/// executable or assembly. It does what util-linux `unshare --user --keep-caps ... --fork
-/// --kill-child` does for a rootless run, in a static executable that starts sooner
-/// (docs/rootless.md, "Speed"). Only a file no one but root and the caller could have written is
-/// run: a regular file (not a symlink) owned by one of them, in a directory owned by one of them,
-/// neither writable by group or others, an ELF executable for this machine. Otherwise, or with
-/// TINYDOCKER_FIRST_STEP=util-linux, the first step is util-linux unshare; `run --debug` says which and why.
-/// NuGet extracts a package's files without their execute bits: the caller's own copy gets them back.
+/// `tinydocker-firststep`, the tool's own first step (tool/TinyDocker.FirstStep), beside the tool
+/// (trusted as <see cref="BesideTool"/> says). It does what util-linux `unshare --user --keep-caps
+/// ... --fork --kill-child` does for a rootless run, in a static executable that starts sooner
+/// (docs/rootless.md, "Speed"). Without a trusted one, or with TINYDOCKER_FIRST_STEP=util-linux,
+/// the first step is util-linux unshare; `run --debug` says which and why.
 /// </summary>
 internal static class OwnFirstStep
 {
     public const string FileName = "tinydocker-firststep", ChooseVariable = "TINYDOCKER_FIRST_STEP", UtilLinux = "util-linux";
-
-    private const uint GroupOrOtherWrite = 0b000_010_010;
 
     private static readonly Lazy<(string? Path, string Why)> Found = new(Find);
 
@@ -29,86 +23,7 @@ internal static class OwnFirstStep
     public static string Description => Found.Value.Path is { } path ? path : $"util-linux unshare: {Found.Value.Why}";
 
     private static (string? Path, string Why) Find()
-    {
-        if (Environment.GetEnvironmentVariable(ChooseVariable) is { } choice && choice == UtilLinux)
-        {
-            return (null, $"{ChooseVariable}={UtilLinux}");
-        }
-        string dir = System.IO.Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
-        string path = System.IO.Path.Combine(dir, FileName);
-        if (Untrusted(dir, Sys.S_IFDIR, out _) is { } dirWhy)
-        {
-            return (null, $"its directory {dir} {dirWhy}");
-        }
-        if (Untrusted(path, Sys.S_IFREG, out var file) is { } why)
-        {
-            return (null, $"{path} {why}");
-        }
-        if (!IsForThisMachine(path))
-        {
-            return (null, $"{path} is not an executable for this machine");
-        }
-        return MakeExecutable(path, file) ? (path, "") : (null, $"{path} is not executable and not the caller's to change");
-    }
-
-    /// <summary>Why <paramref name="path"/> cannot be trusted, or null when it can (then <paramref name="st"/> is what lstat said).</summary>
-    private static string? Untrusted(string path, uint type, out (uint Type, uint Permissions, uint Uid) st)
-    {
-        var found = Sys.LstatOwner(path);
-        st = found ?? default;
-        uint caller = Sys.GetEffectiveUid();
-        return found switch
-        {
-            null => "does not exist",
-            { Type: var t } when t != type => type == Sys.S_IFDIR ? "is not a directory" : "is not a regular file",
-            { Uid: var uid } when uid != 0 && uid != caller => $"is owned by uid {uid}, neither root nor the caller",
-            { Permissions: var p } when (p & GroupOrOtherWrite) != 0 => "is writable by group or others",
-            _ => null,
-        };
-    }
-
-    /// <summary>An ELF file for this process's architecture (the tool's bundle carries one build for all machines).</summary>
-    private static bool IsForThisMachine(string path)
-    {
-        ushort machine = RuntimeInformation.ProcessArchitecture switch
-        {
-            Architecture.X64 => 62, // EM_X86_64
-            Architecture.Arm64 => 183, // EM_AARCH64
-            _ => 0,
-        };
-        Span<byte> header = stackalloc byte[20];
-        try
-        {
-            using var file = File.OpenHandle(path);
-            return RandomAccess.Read(file, header, 0) == header.Length && header[..4].SequenceEqual("\u007fELF"u8)
-                && System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(header[18..]) == machine && machine != 0;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Execute bits for all, given back to the caller's own copy (<paramref name="st"/>: its lstat, already checked).</summary>
-    private static bool MakeExecutable(string path, (uint Type, uint Permissions, uint Uid) st)
-    {
-        const uint exec = 0b001_001_001;
-        if ((st.Permissions & exec) == exec)
-        {
-            return true;
-        }
-        if (st.Uid != Sys.GetEffectiveUid())
-        {
-            return false;
-        }
-        try
-        {
-            File.SetUnixFileMode(path, (UnixFileMode)(st.Permissions | exec));
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+        => Environment.GetEnvironmentVariable(ChooseVariable) is UtilLinux
+            ? (null, $"{ChooseVariable}={UtilLinux}")
+            : BesideTool.Find(FileName);
 }

@@ -1,7 +1,8 @@
-// Runs in: nothing at run time; the compiler's view of the first step's own tiny base library.
-// The first step is compiled without the .NET base library and runtime (FirstStep.targets says
-// why): these are the types C# and the NativeAOT compiler need to exist, with nothing in them
-// that would need a runtime (no allocation, no exceptions, no GC, no type checks).
+// Runs in: nothing at run time; the compiler's view of the tiny base library of the programs
+// without a runtime (the first step, the init). Each is compiled without the .NET base library
+// and runtime (RuntimeFree.targets says why): these are the types C# and the NativeAOT compiler
+// need to exist, with nothing in them that would need a runtime (no allocation, no exceptions,
+// no GC, no type checks).
 #pragma warning disable CS0169, CS0649, CA1823, IDE0051, IDE0060
 namespace System
 {
@@ -116,6 +117,9 @@ namespace Internal.Runtime.CompilerHelpers
         private static void RhpPInvokeReturn(IntPtr frame) { }
 
         [RuntimeExport("RhpFallbackFailFast")]
-        private static void RhpFallbackFailFast() => FirstStep.Libc._exit(125);
+        private static void RhpFallbackFailFast() => _exit(125);
+
+        [System.Runtime.InteropServices.DllImport("libc")]
+        private static extern void _exit(int code);
     }
 }
