@@ -39,7 +39,11 @@ fi
 # One test project at a time: they start containers and real builds, and the machine has 2 cores.
 for project in $(dotnet sln tinydocker.sln list | grep -E '^tests/.*Tests\.csproj$'); do
   name=$(basename "$project" .csproj)
-  dotnet test "$project" -c Release --no-build -nologo "${filter[@]}" \
+  # Each init held to every container test: this pass of the CLI suite runs the tool's own .NET init,
+  # the NativeAOT pass below (and every other suite) the one with no runtime beside it (tool/TinyDocker.Init).
+  init=()
+  [ "$name" != TinyDocker.Cli.Tests ] || init=(env TINYDOCKER_INIT=dotnet)
+  "${init[@]}" dotnet test "$project" -c Release --no-build -nologo "${filter[@]}" \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
     --logger "console;verbosity=normal" || status=1
 done

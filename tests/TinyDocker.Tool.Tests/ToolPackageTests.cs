@@ -44,7 +44,8 @@ public sealed class ToolPackageTests : IDisposable
         var run = Shell.Run(exe, ["run", "aot-tool", "sh", "-c", "hostname; tr '\\0' ' ' < /proc/1/cmdline"], environment: _env);
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.StartsWith("aot-tool\n", run.Stdout, StringComparison.Ordinal);
-        Assert.Matches("__init|tinydocker-init", run.Stdout); // the CLI in init mode, or the separate init beside it
+        // The package's own init beside the binary, the one with no runtime (NuGet's dropped execute bits given back).
+        Assert.Contains("/tinydocker-init __init ", run.Stdout, StringComparison.Ordinal);
         // Rootless, the package's own first step beside the binary (NuGet dropped its execute bits for others; the owner's run restores them).
         string firstStep = Path.Combine(Path.GetDirectoryName(new FileInfo(exe).ResolveLinkTarget(returnFinalTarget: true)!.FullName)!, "tinydocker-firststep");
         var rootless = Shell.Run(exe, ["run", "--debug", "aot-rootless", "true"], environment: new Dictionary<string, string>(_env) { ["TINYDOCKER_ROOTLESS"] = "1" });
@@ -73,6 +74,7 @@ public sealed class ToolPackageTests : IDisposable
         string installed = new FileInfo(Path.Combine(shared, "dotnet-tinydocker")).ResolveLinkTarget(returnFinalTarget: true)!.FullName;
         Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(installed));
         Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(Path.Combine(Path.GetDirectoryName(installed)!, "tinydocker-firststep")));
+        Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(Path.Combine(Path.GetDirectoryName(installed)!, "tinydocker-init")));
         var nobody = Shell.Run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", Path.Combine(shared, "dotnet-tinydocker"), "--version"]);
         Assert.True(nobody.ExitCode == 0, nobody.ToString());
         Assert.Equal(version + "\n", nobody.Stdout);

@@ -84,6 +84,10 @@ public static class ContainerRunner
 
         container.WaitForCommand();
         PhaseTrace.Mark(Side, "command exited");
+        if (container.InitFailure is { } failure)
+        {
+            messages.WriteLine($"tinydocker: {failure}");
+        }
         bool resultsLost = false;
         if (container.CommandStatus is not null)
         {

@@ -1,6 +1,8 @@
 // Runs in: the host tool (the supervisor), in the host's namespaces. Its side of InitProtocol.
 using TinyDocker.Runtime.Cgroups;
+using TinyDocker.Runtime.Init;
 using TinyDocker.Runtime.Interop;
+using TinyDocker.Runtime.Mounts;
 using TinyDocker.Runtime.Spec;
 
 namespace TinyDocker.Runtime.Host;
@@ -24,6 +26,9 @@ internal sealed class Supervisor : IDisposable
     private readonly int _controlWrite;
     private readonly int _reportRead;
     private readonly BlockingEvent _commandExited = new();
+    private readonly BlockingEvent _reportsEnded = new();
+    private readonly IReadOnlyList<MountOp>? _nativePlan; // the runtime-free init's mount plan; null: the .NET init
+    private readonly byte[] _go;
     private readonly AutoResetEvent _wake = new(false);
     private readonly object _gate = new();
     private TimeSpan? _killAt; // on MonotonicClock, as every deadline here
@@ -84,6 +89,16 @@ internal sealed class Supervisor : IDisposable
         _commandStarted = commandStarted;
         _signals = signals;
         _parentPid = Sys.GetParentPid();
+        string? nativeInit = OwnInit.For(spec, out string why);
+        PhaseTrace.Mark("supervisor", $"init: {nativeInit ?? $"{SelfExe.InitVerb}: {why}"}");
+        _go = [(byte)InitProtocol.Go];
+        if (nativeInit is not null)
+        {
+            // Planned here, as the .NET init plans it in the same mount namespace (the new one is its
+            // copy), and before anything exists: a plan that cannot be made leaves nothing to undo.
+            _nativePlan = MountPlanner.Plan(spec, CgroupHierarchies.FromMountInfo(File.ReadAllText("/proc/self/mountinfo")));
+            _go = NativeInitPlan.Encode(spec, _nativePlan, PhaseTrace.Since);
+        }
         var control = Sys.Pipe();
         var report = Sys.Pipe();
         _controlWrite = control.Write;
@@ -91,7 +106,7 @@ internal sealed class Supervisor : IDisposable
         try
         {
             _spawner = NamespaceSpawner.Start(
-                SelfExe.InitArgv(specPath),
+                nativeInit is null ? SelfExe.InitArgv(specPath) : [nativeInit, SelfExe.InitVerb, specPath],
                 NamespaceSpawner.NamespaceFlags(newNetwork: spec.Network == NetworkModes.None),
                 [.. stdio ?? [], (control.Read, InitProtocol.ControlFd), (report.Write, InitProtocol.ReportFd), .. extraFds ?? []],
                 joinNetwork, spec.UserNamespace);
@@ -135,7 +150,11 @@ internal sealed class Supervisor : IDisposable
         // is handled now, so a Ctrl-C during start-up still gets the teardown).
         Sys.StartThread("tinydocker-reports", ReadReports);
         signals.Attach(OnSignal);
-        Sys.WriteAll(_controlWrite, InitProtocol.Go.ToString());
+        lock (_gate)
+        {
+            // Under the gate: a kill request ('K') from a signal must not land inside the plan.
+            Sys.WriteAll(_controlWrite, _go);
+        }
         PhaseTrace.Mark("supervisor", "init in its cgroup, handlers in place, go sent");
     }
 
@@ -146,6 +165,13 @@ internal sealed class Supervisor : IDisposable
     public TimeSpan Started { get; }
 
     public int? CommandPid { get; private set; }
+
+    /// <summary>
+    /// Why the runtime-free init failed, in the words the .NET init prints itself (it has no errno
+    /// names or glibc messages); for the caller to say where the init's stderr goes. Read once the
+    /// init is gone (after <see cref="WaitForCommand"/>).
+    /// </summary>
+    public string? InitFailure { get; private set; }
 
     /// <summary>The command's wait status, when it exited (rather than the init dying first).</summary>
     public int? CommandStatus { get; private set; }
@@ -186,6 +212,10 @@ internal sealed class Supervisor : IDisposable
             _failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
             _wake.Set();
         }
+        finally
+        {
+            _reportsEnded.Set();
+        }
     }
 
     private void FollowReports()
@@ -208,6 +238,10 @@ internal sealed class Supervisor : IDisposable
             {
                 CommandStatus = int.Parse(status, System.Globalization.CultureInfo.InvariantCulture);
                 _commandExited.Set();
+            }
+            else if (NativeInitFailure.Describe(line, _spec, _nativePlan) is { } failure)
+            {
+                InitFailure = failure; // the runtime-free init exits 125, 126 or 127 after this line
             }
         }
     }
@@ -301,6 +335,11 @@ internal sealed class Supervisor : IDisposable
             var next = new[] { TimedOut ? null : timeoutAt, _killAt, _hardKillAt, parentCheck }.Where(d => d is not null).Min();
             var wait = next is null ? Timeout.InfiniteTimeSpan : (next.Value - now) < TimeSpan.Zero ? TimeSpan.Zero : next.Value - now;
             WaitHandle.WaitAny(handles, wait);
+        }
+        if (!_commandExited.IsSet && _spawner.HasExited)
+        {
+            // The init is gone (and the first step): its last report, a failure's, is read to the end.
+            _reportsEnded.Wait(TimeSpan.FromSeconds(2));
         }
         _failure?.Throw();
     }

@@ -14,6 +14,30 @@ public static class CommandLookup
         => new($"cannot execute `{command}`: {Interop.Errno.Name(errno)} ({Interop.Errno.Message(errno)})",
             errno is Interop.Errno.ENOENT or Interop.Errno.ENOTDIR ? ExitCodes.NotFound : ExitCodes.CannotExecute);
 
+    /// <summary>
+    /// Where execvp would look for a command without a slash, in order: each directory of the
+    /// container's PATH (the default one without it) joined with it, an empty or relative directory
+    /// taken from <paramref name="workingDir"/>.
+    /// </summary>
+    public static List<string> Candidates(string command, IReadOnlyList<string> env, string workingDir)
+    {
+        string path = DefaultPath;
+        for (int i = env.Count - 1; i >= 0; i--)
+        {
+            if (env[i].StartsWith("PATH=", StringComparison.Ordinal))
+            {
+                path = env[i][5..];
+                break;
+            }
+        }
+        var candidates = new List<string>();
+        foreach (var dir in path.Split(':'))
+        {
+            candidates.Add(Path.Combine(dir.Length == 0 ? workingDir : dir.StartsWith('/') ? dir : Path.Combine(workingDir, dir), command));
+        }
+        return candidates;
+    }
+
     /// <summary>The path to execute (inside the container), or an exception with exit 127.</summary>
     public static string Find(string root, string command, IReadOnlyList<string> env, string workingDir)
     {
@@ -21,12 +45,10 @@ public static class CommandLookup
         {
             return command; // relative to the working directory or absolute; exec reports what is wrong
         }
-        string path = env.LastOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..] ?? DefaultPath;
         string? notExecutable = null;
         using var inRoot = new ContainerRoot(root);
-        foreach (var dir in path.Split(':'))
+        foreach (var inContainer in Candidates(command, env, workingDir))
         {
-            string inContainer = Path.Combine(dir.Length == 0 ? workingDir : dir.StartsWith('/') ? dir : Path.Combine(workingDir, dir), command);
             // As execvp: a directory of PATH that is missing, a file or a loop is skipped.
             int fd = inRoot.TryOpen(inContainer, Tmds.Linux.LibC.O_PATH);
             using var file = fd >= 0 ? new FileDescriptor(fd) : null;
@@ -41,7 +63,10 @@ public static class CommandLookup
             }
             notExecutable ??= inContainer;
         }
-        return notExecutable
-               ?? throw new TinyDockerException($"`{command}`: executable file not found in $PATH", ExitCodes.NotFound);
+        return notExecutable ?? throw NotFound(command);
     }
+
+    /// <summary>A command that is nowhere in the container's PATH: exit 127.</summary>
+    internal static TinyDockerException NotFound(string command)
+        => new($"`{command}`: executable file not found in $PATH", ExitCodes.NotFound);
 }

@@ -30,6 +30,12 @@ internal sealed class Confinement
             : SeccompFilter.ForCommand(spec.Capabilities);
     }
 
+    /// <summary>The capabilities the command keeps (bounding set; effective and permitted unless its uid is not 0).</summary>
+    public ulong CapabilityMask => _capabilities;
+
+    /// <summary>The command's seccomp program, or null (--privileged, seccomp unconfined).</summary>
+    public IReadOnlyList<BpfInstruction>? Seccomp => _seccomp;
+
     /// <summary>Restricts the calling thread; irreversible. Call on the thread that will spawn the command.</summary>
     public void ApplyToThisThread()
     {
